@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AkteureConfig(AppConfig):
+    name = "akteure"
+    verbose_name = "Akteure"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ForenConfig(AppConfig):
+    name = "foren"
+    verbose_name = "Foren"

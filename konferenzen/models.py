@@ -1,0 +1,1 @@
+# Veranstaltungen, Einladungen und Anmeldungen follow with the Konferenzen capability.

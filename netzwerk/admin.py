@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Handlungsfeld, Lebensphase, Rueckmeldung, Sozialraum, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "approved_at", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    search_fields = ["email", "first_name", "last_name", "organisation_hint"]
+    readonly_fields = ["approved_at", "approved_by", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "organisation_hint"]}),
+        (_("Freigabe"), {"fields": ["approved_at", "approved_by"]}),
+        (_("Rechte"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Daten"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class VokabularAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+admin.site.register(Lebensphase, VokabularAdmin)
+admin.site.register(Handlungsfeld, VokabularAdmin)
+admin.site.register(Sozialraum, VokabularAdmin)
+
+
+@admin.register(Rueckmeldung)
+class RueckmeldungAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "name", "email", "page_url", "notified_at", "done"]
+    list_filter = ["done"]
+    search_fields = ["name", "email", "message"]

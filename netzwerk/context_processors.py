@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .rules import is_approved, is_gremium, is_koordination, is_partner
+
+
+class Rollen:
+    """What the navigation needs to know about the current person, asked once per request."""
+
+    def __init__(self, user):
+        self.approved = is_approved(user)
+        self.koordination = is_koordination(user)
+        self.partner = is_partner(user)
+        self.gremium = is_gremium(user)
+        # Asked by name: netzwerk sits below foren and never imports it.
+        self.moderation = user.has_perm("foren.moderate_any_forum")
+        self.pending = user.is_authenticated and not self.approved
+
+
+def portal(request) -> dict:
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "traeger": settings.PORTAL_TRAEGER,
+        "adresse": settings.PORTAL_ADRESSE,
+        "kontakt": settings.PORTAL_KONTAKT_EMAIL,
+        "rollen": SimpleLazyObject(lambda: Rollen(request.user)),
+    }

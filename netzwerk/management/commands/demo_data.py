@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Baut das Demo-Netzwerk auf (deterministisch, beliebig oft ausführbar)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Keine Zugangsdaten ausgeben.")
+
+    def handle(self, *args, quiet: bool = False, **options):
+        # Floor by floor, as the apps depend on each other; each later capability adds its part.
+        from akteure import demo as akteure_demo
+        from foren import demo as foren_demo
+        from netzwerk import demo as netzwerk_demo
+
+        with transaction.atomic():
+            users = netzwerk_demo.build()
+            akteure_demo.build(users)
+            foren_demo.build(users)
+        if not quiet:
+            self.stdout.write(logins_text())
+
+
+def logins_text() -> str:
+    from netzwerk.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email
+
+    roles = {
+        "koordination": "Koordination (mit Zwei-Faktor-Anmeldung)",
+        "moderation": "Moderation (Forum Sprache und Bildung) und Partner",
+        "partner": "Partner (Kita Sonnenblume)",
+        "gremium": "Gremium",
+        "neu": "registriert, wartet auf Freigabe",
+    }
+    lines = ["Demo-Zugänge (Passwort für alle: " + DEMO_PASSWORD + "):"]
+    lines += [f"  {demo_email(a[0]):28} {roles[a[0]]}" for a in ACCOUNTS]
+    lines.append(
+        "  Code für die Zwei-Faktor-Anmeldung: python3 scripts/portal.py totp"
+        f"  (oder Schlüssel {DEMO_TOTP_SECRET} in einer Authenticator-App)"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Rolle(models.TextChoices):
+    """The network-wide roles; each is a Django group of the same name.
+
+    Moderation is not a group: it is held per forum (foren.Forum.moderators).
+    """
+
+    KOORDINATION = "Koordination", _("Koordination")
+    PARTNER = "Partner", _("Partner")
+    GREMIUM = "Gremium", _("Gremium")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("E-Mail-Adresse fehlt.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("approved_at", timezone.now())
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account. Signing up is not enough: a coordinator approves it before it sees
+    anything internal (approved_at)."""
+
+    username = None
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    organisation_hint = models.CharField(
+        _("Organisation laut Registrierung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Was die Person bei der Registrierung angegeben hat."),
+    )
+    approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "self",
+        verbose_name=_("freigegeben von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("Benutzerkonto")
+        verbose_name_plural = _("Benutzerkonten")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_approved(self) -> bool:
+        return self.is_active and self.approved_at is not None
+
+    def rollen(self) -> set[str]:
+        """Names of the network roles this account holds (cached per instance)."""
+        if not hasattr(self, "_rollen"):
+            self._rollen = set(self.groups.values_list("name", flat=True))
+        return self._rollen
+
+
+class Vokabular(models.Model):
+    """A configurable, ordered list entry (life phase, field of action, district)."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lebensphase(Vokabular):
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Lebensphase")
+        verbose_name_plural = _("Lebensphasen")
+
+
+class Handlungsfeld(Vokabular):
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+
+
+class Sozialraum(Vokabular):
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Sozialraum")
+        verbose_name_plural = _("Sozialräume")
+
+
+class Rueckmeldung(models.Model):
+    """Feedback on accessibility (Barrierefreiheitserklärung); it reaches the coordinators."""
+
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    page_url = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
+    message = models.TextField(_("Nachricht"))
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    notified_at = models.DateTimeField(_("Koordination benachrichtigt am"), null=True, blank=True)
+    done = models.BooleanField(_("erledigt"), default=False)
+
+    class Meta:
+        verbose_name = _("Rückmeldung zur Barrierefreiheit")
+        verbose_name_plural = _("Rückmeldungen zur Barrierefreiheit")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y} {self.name or self.email or _('anonym')}"

@@ -1,0 +1,82 @@
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Rolle, Rueckmeldung, User
+
+# Apps whose every model a coordinator may manage in the back office.
+KOORDINATION_APPS = ("netzwerk", "akteure", "foren", "konferenzen", "account", "mfa")
+
+
+def rollen_ensure() -> None:
+    """Every role exists as a group; Koordination may manage the network's data in the admin."""
+    for rolle in Rolle:
+        Group.objects.get_or_create(name=rolle.value)
+    koordination = Group.objects.get(name=Rolle.KOORDINATION)
+    perms = Permission.objects.filter(content_type__app_label__in=KOORDINATION_APPS)
+    koordination.permissions.add(*perms)
+
+
+@transaction.atomic
+def user_approve(*, user: User, approved_by: User, rolle: str) -> User:
+    """Approve a signed-up account with one network role; from then on it sees internal pages."""
+    if rolle not in Rolle.values:
+        raise ValueError(f"Unbekannte Rolle: {rolle}")
+    user.approved_at = timezone.now()
+    user.approved_by = approved_by
+    user.is_active = True
+    user.save(update_fields=["approved_at", "approved_by", "is_active"])
+    user.groups.add(Group.objects.get(name=rolle))
+    from .tasks import notify_account_approved
+
+    transaction.on_commit(lambda: notify_account_approved.delay(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def account_reject(*, user: User, rejected_by: User) -> User:
+    """A rejected sign-up can no longer log in; the row stays so the decision is attributable."""
+    user.is_active = False
+    user.approved_at = None
+    user.approved_by = rejected_by
+    user.save(update_fields=["is_active", "approved_at", "approved_by"])
+    return user
+
+
+def signup_notify_koordination(*, user: User) -> None:
+    from .tasks import notify_signup
+
+    transaction.on_commit(lambda: notify_signup.delay(user_id=user.pk))
+
+
+@transaction.atomic
+def rueckmeldung_create(
+    *, message: str, name: str = "", email: str = "", page_url: str = ""
+) -> Rueckmeldung:
+    """Store accessibility feedback; the coordinators are told after the row is committed."""
+    rueckmeldung = Rueckmeldung.objects.create(
+        name=name, email=email, page_url=page_url, message=message
+    )
+    from .tasks import notify_rueckmeldung
+
+    transaction.on_commit(lambda: notify_rueckmeldung.delay(rueckmeldung_id=rueckmeldung.pk))
+    return rueckmeldung
+
+
+def rueckmeldung_notify(*, rueckmeldung_id: int) -> bool:
+    """Tell the coordinators about one feedback, at most once (row lock + notified_at)."""
+    from .mail import mail_send
+    from .selectors import koordination_emails
+
+    with transaction.atomic():
+        rueckmeldung = Rueckmeldung.objects.select_for_update().filter(pk=rueckmeldung_id).first()
+        if rueckmeldung is None or rueckmeldung.notified_at is not None:
+            return False
+        mail_send(
+            name="rueckmeldung",
+            context={"rueckmeldung": rueckmeldung},
+            to=koordination_emails(),
+        )
+        rueckmeldung.notified_at = timezone.now()
+        rueckmeldung.save(update_fields=["notified_at"])
+    return True

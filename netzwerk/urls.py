@@ -1,0 +1,31 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+netzwerk_patterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("impressum/", views.impressum, name="impressum"),
+    path("datenschutz/", views.datenschutz, name="datenschutz"),
+    path("barrierefreiheit/", views.barrierefreiheit, name="barrierefreiheit"),
+    path("leichte-sprache/", views.leichte_sprache, name="leichte-sprache"),
+    path("koordination/rueckmeldungen/", views.rueckmeldung_list, name="rueckmeldung-list"),
+]
+
+admin.site.site_header = f"{settings.PORTAL_NAME}: Verwaltung"
+admin.site.site_title = settings.PORTAL_NAME
+admin.site.index_title = "Verwaltung"
+# The back office logs in through allauth, so rate limits and TOTP apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", include((netzwerk_patterns, "netzwerk"))),
+    path("akteure/", include("akteure.urls")),
+    path("foren/", include("foren.urls")),
+    path("konto/", include("allauth.urls")),
+    path("verwaltung/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]

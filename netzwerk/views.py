@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .access import require_perm
+from .celery import app as celery_app
+from .forms import RueckmeldungForm
+from .models import Rueckmeldung
+from .services import rueckmeldung_create
+from .tasks import HEARTBEAT_KEY
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from foren.selectors import foren_visible_to  # the home page reads the floor above
+
+    foren = list(foren_visible_to(request.user).order_by("name"))
+    return render(
+        request,
+        "netzwerk/home.html",
+        {
+            "aktive_foren": [f for f in foren if f.status == f.Status.AKTIV],
+            "ruhende_foren": [f for f in foren if f.status == f.Status.RUHEND],
+        },
+    )
+
+
+def impressum(request: HttpRequest) -> HttpResponse:
+    return render(request, "netzwerk/impressum.html")
+
+
+def datenschutz(request: HttpRequest) -> HttpResponse:
+    return render(request, "netzwerk/datenschutz.html")
+
+
+def leichte_sprache(request: HttpRequest) -> HttpResponse:
+    return render(request, "netzwerk/leichte_sprache.html")
+
+
+def barrierefreiheit(request: HttpRequest) -> HttpResponse:
+    form = RueckmeldungForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_spam():
+            rueckmeldung_create(**{f: form.cleaned_data[f] for f in form.Meta.fields})
+        messages.success(
+            request, "Danke! Ihre Rückmeldung ist bei der Koordination des Netzwerks angekommen."
+        )
+        return redirect("netzwerk:barrierefreiheit")
+    return render(request, "netzwerk/barrierefreiheit.html", {"form": form})
+
+
+@require_perm("netzwerk.read_feedback")
+def rueckmeldung_list(request: HttpRequest) -> HttpResponse:
+    rueckmeldungen = Rueckmeldung.objects.all()[:200]
+    return render(request, "netzwerk/rueckmeldung_list.html", {"rueckmeldungen": rueckmeldungen})
+
+
+@require_perm("netzwerk.see_dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from .dashboard import dashboard_context
+
+    return render(request, "netzwerk/dashboard.html", dashboard_context(request.user))
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker, for compose health checks and monitoring."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if celery_app.conf.task_always_eager:
+        checks["broker"] = "in-process"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+    checks["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) or "none yet"
+    healthy = all(checks[k] in ("ok", "in-process") for k in ("database", "broker"))
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

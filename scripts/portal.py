@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""The two README commands, with nothing but Python 3.11+ installed.
+
+    python3 scripts/portal.py start   # set up on first use, demo data, serve, print URL and logins
+    python3 scripts/portal.py test    # set up on first use, lint, whole test suite
+    python3 scripts/portal.py totp    # current two-factor code of the demo coordinator
+
+Standard library only: this file runs before the virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".requirements.sha256"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def say(text: str) -> None:
+    print(f"[portal] {text}", flush=True)
+
+
+def run(*cmd: str | Path, env: dict | None = None) -> None:
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env, check=True)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the locked requirements; again only when the lock changed."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - a clear message for an older python3
+        sys.exit(f"Python 3.11 oder neuer wird benötigt (gefunden: {sys.version.split()[0]}).")
+    if not PYTHON.exists():
+        say(f"Lege die virtuelle Umgebung an: {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    say("Installiere die festgelegten Pakete (requirements.lock) ...")
+    started = time.monotonic()
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", LOCK)
+    STAMP.write_text(digest)
+    say(f"Pakete installiert in {time.monotonic() - started:.0f} s.")
+
+
+def manage(*args: str, env: dict | None = None) -> None:
+    run(PYTHON, "manage.py", *args, env=env)
+
+
+def broker_configured() -> bool:
+    return bool(os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL"))
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    ensure_venv()
+    manage("migrate", "--noinput", "-v", "0")
+    url = f"http://{args.host}:{args.port}/"
+    database = (
+        os.environ["DATABASE_URL"].split("://")[0]
+        if os.environ.get("DATABASE_URL")
+        else "SQLite unter var/"
+    )
+    print(flush=True)
+    print(f"  Netzwerkportal läuft auf {url}   (Datenbank: {database}; Ende mit Strg+C)")
+    manage("demo_data")  # idempotent; prints the demo logins
+    print(flush=True)
+    children: list[subprocess.Popen] = []
+    if broker_configured():
+        say("Broker konfiguriert: starte Celery-Worker und Celery-Beat.")
+        celery = str(BIN / "celery")
+        children.append(
+            subprocess.Popen(
+                [celery, "-A", "netzwerk", "worker", "-l", "info", "--concurrency", "2"], cwd=ROOT
+            )
+        )
+        children.append(
+            subprocess.Popen([celery, "-A", "netzwerk", "beat", "-l", "info"], cwd=ROOT)
+        )
+    else:
+        say("Kein Broker konfiguriert: Hintergrundaufgaben laufen im Webprozess.")
+    server = subprocess.Popen(
+        [str(PYTHON), "manage.py", "runserver", "--noreload", f"{args.host}:{args.port}"], cwd=ROOT
+    )
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in [server, *children]:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in [server, *children]:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def ensure_axe() -> None:
+    """axe-core for the accessibility tests, from npm (test tooling only)."""
+    if AXE.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        say("npm fehlt: die Barrierefreiheitstests (axe-core) werden übersprungen.")
+        return
+    say("Installiere axe-core (npm ci) für die Barrierefreiheitstests ...")
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    ensure_venv()
+    ensure_axe()
+    ruff = str(BIN / "ruff")
+    say("ruff check und ruff format --check ...")
+    lint = subprocess.run([ruff, "check", "."], cwd=ROOT).returncode
+    lint |= subprocess.run([ruff, "format", "--check", "."], cwd=ROOT).returncode
+    if lint:
+        say("Lint meldet Fehler (siehe oben).")
+        return lint
+    say("pytest ...")
+    # pytest's own exit code goes through unchanged: 5 ("no tests collected") is a failure too.
+    return subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT).returncode
+
+
+def cmd_totp(args: argparse.Namespace) -> int:
+    ensure_venv()
+    manage("demo_totp")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("start", help="Portal mit Demo-Daten starten")
+    start.add_argument("--host", default=os.environ.get("PORTAL_HOST", "127.0.0.1"))
+    start.add_argument("--port", default=os.environ.get("PORTAL_PORT", "8000"))
+    start.set_defaults(func=cmd_start)
+    test = sub.add_parser("test", help="Lint und alle Tests")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="weiter an pytest")
+    test.set_defaults(func=cmd_test)
+    totp = sub.add_parser("totp", help="TOTP-Code des Demo-Koordinationszugangs")
+    totp.set_defaults(func=cmd_totp)
+    args = parser.parse_args()
+    try:
+        return args.func(args)
+    except subprocess.CalledProcessError as exc:
+        say(f"Abgebrochen: {' '.join(map(str, exc.cmd))} endete mit {exc.returncode}.")
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Test overrides on top of the one settings module."""
+
+from netzwerk.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Per-process cache: rate-limit counters and used TOTP codes must not leak between test runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process unless a test starts a real worker (tests/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
