@@ -9,7 +9,9 @@ class NetzwerkConfig(AppConfig):
     def ready(self) -> None:
         from . import signals  # noqa: F401
 
-        post_migrate.connect(_ensure_rollen, sender=self)
+        # After every app's migration, not just ours: the permissions of apps migrated later
+        # (akteure, foren, ...) exist only then. rollen_ensure is idempotent.
+        post_migrate.connect(_ensure_rollen, dispatch_uid="netzwerk_rollen_ensure")
 
 
 def _ensure_rollen(**kwargs) -> None:

@@ -1,0 +1,101 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from netzwerk.models import Rueckmeldung
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accessibility_feedback_reaches_the_coordinators(
+    client, welt, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("netzwerk:barrierefreiheit"),
+            {"name": "Ute", "email": "ute@test.example", "page_url": "/x/", "message": "Zu klein."},
+            follow=True,
+        )
+    assert "Danke" in response.content.decode()
+    rueckmeldung = Rueckmeldung.objects.get()
+    assert rueckmeldung.notified_at is not None
+    assert len(mail.outbox) == 1
+    assert set(mail.outbox[0].to) == {"koordination@test.example", "neu-koordination@test.example"}
+    assert "Zu klein." in mail.outbox[0].body
+
+
+def test_feedback_is_announced_only_once_even_when_the_task_runs_again(
+    client, welt, django_capture_on_commit_callbacks
+):
+    from netzwerk.tasks import notify_rueckmeldung
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("netzwerk:barrierefreiheit"), {"message": "Kontrast zu schwach."})
+    rueckmeldung = Rueckmeldung.objects.get()
+    assert notify_rueckmeldung.delay(rueckmeldung_id=rueckmeldung.pk).get() is False
+    assert len(mail.outbox) == 1
+
+
+def test_feedback_without_a_message_keeps_what_was_typed_and_says_why(client, welt):
+    response = client.post(
+        reverse("netzwerk:barrierefreiheit"),
+        {"name": "Ute Beispiel", "email": "kein-at-zeichen", "message": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dieses Feld ist zwingend erforderlich." in page
+    assert "Bitte gültige E-Mail-Adresse eingeben." in page
+    assert 'value="Ute Beispiel"' in page
+    assert Rueckmeldung.objects.count() == 0
+
+
+def test_the_honeypot_swallows_bot_feedback(client, welt):
+    client.post(
+        reverse("netzwerk:barrierefreiheit"),
+        {"message": "Spam", "homepage": "http://spam.example"},
+    )
+    assert Rueckmeldung.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    body = client.get(reverse("healthz")).json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"] in ("ok", "in-process")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["netzwerk:home", "netzwerk:impressum", "netzwerk:datenschutz", "netzwerk:leichte-sprache"],
+)
+def test_pages_load_nothing_from_other_hosts(client, welt, name):
+    response = client.get(reverse(name))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    page = response.content.decode()
+    external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:)?//', page)
+    assert external == []
+    assert 'lang="de"' in page
+    assert 'href="#inhalt"' in page and 'id="inhalt"' in page
+
+
+def test_the_dashboard_shows_each_role_its_own_part(client_as):
+    koordination = client_as("koordination").get(reverse("netzwerk:dashboard")).content.decode()
+    assert "Registrierungen, die auf Freigabe warten" in koordination
+    partner = client_as("partner").get(reverse("netzwerk:dashboard")).content.decode()
+    assert "Kita Wolke" in partner and "Freigabe warten" not in partner
+    moderation = client_as("moderation").get(reverse("netzwerk:dashboard")).content.decode()
+    assert "Meine moderierten Foren" in moderation and "Forum Intern" in moderation
+    gremium = client_as("gremium").get(reverse("netzwerk:dashboard")).content.decode()
+    assert "Noch liegt kein Sachstandsbericht" in gremium
+
+
+def test_a_dormant_forum_says_it_waits_for_someone(client, welt):
+    from foren.models import Forum
+
+    welt.forum_other.status = Forum.Status.RUHEND
+    welt.forum_other.save()
+    page = client.get(welt.forum_other.get_absolute_url()).content.decode()
+    assert "ruht, bis jemand es aufgreift" in page

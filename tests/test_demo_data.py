@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from akteure.models import Organisation, Person
+from foren.models import Forum
+from netzwerk.models import Handlungsfeld, Lebensphase, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> list:
+    return [
+        sorted(Organisation.objects.values_list("slug", "sozialraum__slug", "street")),
+        sorted(Person.objects.values_list("email", "first_name", "last_name", "function")),
+        sorted(Forum.objects.values_list("slug", "status", "visibility")),
+        sorted((u.email, u.is_approved, u.password) for u in User.objects.all()),
+    ]
+
+
+def test_the_demo_network_is_realistic():
+    call_command("demo_data", quiet=True)
+    assert 55 <= Organisation.objects.count() <= 70
+    assert Person.objects.count() >= Organisation.objects.count()
+    assert Lebensphase.objects.count() == 6
+    assert Handlungsfeld.objects.count() == 7
+    assert Forum.objects.count() == 7
+    assert Forum.objects.filter(status=Forum.Status.RUHEND).count() == 2
+    types = set(Organisation.objects.values_list("typ__name", flat=True))
+    assert {"Schule", "Kita", "Verein", "Jobcenter", "Polizei", "Politik"} <= types
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("demo_data", quiet=True)
+    first = _snapshot()
+    call_command("demo_data", quiet=True)
+    assert _snapshot() == first
+
+
+def test_every_demo_login_works_and_lands_on_the_dashboard():
+    from netzwerk.demo import ACCOUNTS, DEMO_PASSWORD, demo_email
+
+    call_command("demo_data", quiet=True)
+    for local, *_ in ACCOUNTS:
+        client = Client()
+        response = client.post(
+            reverse("account_login"), {"login": demo_email(local), "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, local
+        # The coordinator's next step is the TOTP code, everyone else is in.
+        expected = reverse("mfa_authenticate") if local == "koordination" else "/dashboard/"
+        assert response["Location"] == expected, local

@@ -1,0 +1,202 @@
+"""Every named URL of the project, for every role, with the status it must answer.
+
+A URL that is not in MATRIX fails test_every_named_url_is_in_the_matrix: whoever adds a page decides
+who may see it. What a person may not see answers 404; anonymous visitors of internal pages are sent
+to the login (302); a coordinator without TOTP is sent to set it up (302).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from .conftest import ROLES
+from .urls_walk import named_urls
+
+ALL = dict.fromkeys(ROLES, 200)
+# Coordinators without a second factor are redirected to set one up from every page outside
+# their account pages (netzwerk.middleware.KoordinationMfaMiddleware).
+PUBLIC = {**ALL, "koordination_ohne_2fa": 302}
+SIGNED_IN = {**PUBLIC, "anonym": 302}
+KOORDINATION_ONLY = {
+    "anonym": 302,
+    "wartend": 404,
+    "partner": 404,
+    "moderation": 404,
+    "gremium": 404,
+    "koordination": 200,
+    "koordination_ohne_2fa": 302,
+}
+APPROVED = {**SIGNED_IN, "wartend": 404, "anonym": 404}
+# allauth's own pages for signed-in people (reachable without TOTP: that is where it is set up).
+ACCOUNT_PAGE = {**ALL, "anonym": 302}
+# allauth sends signed-in people away from login and sign-up.
+ENTRANCE = {**dict.fromkeys(ROLES, 302), "anonym": 200}
+
+
+@dataclass
+class Case:
+    name: str
+    expected: dict[str, int]
+    kwargs: object = None  # a callable welt -> kwargs
+    method: str = "get"
+    note: str = ""
+    data: dict = field(default_factory=dict)
+
+
+MATRIX = [
+    Case("netzwerk:home", PUBLIC),
+    Case("netzwerk:dashboard", SIGNED_IN),
+    Case("netzwerk:impressum", PUBLIC),
+    Case("netzwerk:datenschutz", PUBLIC),
+    Case("netzwerk:barrierefreiheit", PUBLIC),
+    Case("netzwerk:leichte-sprache", PUBLIC),
+    Case("netzwerk:rueckmeldung-list", KOORDINATION_ONLY),
+    Case("healthz", ALL, note="monitoring reads it; it reveals no data"),
+    Case("akteure:freigabe-list", KOORDINATION_ONLY),
+    Case(
+        "akteure:freigabe-decide",
+        {**KOORDINATION_ONLY, "koordination": 400},
+        kwargs=lambda w: {"pk": w.users["wartend"].pk},
+        method="post",
+        note="an empty decision is a 400 with the form's message",
+    ),
+    Case(
+        "akteure:organisation-detail",
+        APPROVED,
+        kwargs=lambda w: {"slug": w.organisation.slug},
+    ),
+    Case("foren:forum-list", PUBLIC),
+    Case("foren:forum-detail", PUBLIC, kwargs=lambda w: {"slug": w.forum_public.slug}),
+    Case(
+        "foren:forum-detail",
+        {
+            "anonym": 404,
+            "wartend": 404,
+            "partner": 404,
+            "moderation": 200,
+            "gremium": 404,
+            "koordination": 200,
+            "koordination_ohne_2fa": 302,
+        },
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+        note="a members-only forum does not exist for non-members",
+    ),
+    # --- allauth: accounts ---
+    Case("account_login", ENTRANCE),
+    Case("account_signup", ENTRANCE),
+    Case("account_logout", {**ALL, "anonym": 302}),
+    Case("account_inactive", ALL),
+    Case("account_email", ACCOUNT_PAGE),
+    Case("account_change_password", ACCOUNT_PAGE),
+    Case("account_set_password", dict.fromkeys(ROLES, 302), note="all have a password"),
+    Case("account_reauthenticate", ACCOUNT_PAGE),
+    Case("account_email_verification_sent", ALL),
+    Case("account_confirm_email", ALL, kwargs=lambda w: {"key": "ungueltig"}),
+    Case("account_reset_password", ALL),
+    Case("account_reset_password_done", ALL),
+    Case(
+        "account_reset_password_from_key",
+        ALL,
+        kwargs=lambda w: {"uidb36": "0", "key": "ungueltig-x"},
+        note="an invalid link shows a page that says so",
+    ),
+    Case("account_reset_password_from_key_done", ALL),
+    Case(
+        "account_confirm_login_code",
+        dict.fromkeys(ROLES, 302),
+        note="no login by code is pending",
+    ),
+    # --- allauth: two-factor ---
+    Case("mfa_index", ACCOUNT_PAGE),
+    Case(
+        "mfa_activate_totp",
+        dict.fromkeys(ROLES, 302),
+        note="asks to reauthenticate first (or: already active)",
+    ),
+    Case("mfa_authenticate", dict.fromkeys(ROLES, 302), note="no login stage pending"),
+    Case(
+        "mfa_deactivate_totp",
+        {**dict.fromkeys(ROLES, 404), "anonym": 302, "koordination": 302},
+        note="only who has TOTP may (after reauthentication)",
+    ),
+    Case("mfa_generate_recovery_codes", dict.fromkeys(ROLES, 302)),
+    Case("mfa_view_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
+    Case("mfa_download_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
+    Case("mfa_reauthenticate", {**dict.fromkeys(ROLES, 302), "koordination": 200}),
+]
+
+# The Django admin is one guarded area: its ~70 URLs share the admin site's staff check, which
+# test_the_back_office_is_only_for_staff walks for every URL without parameters.
+ADMIN_NAMESPACE = "admin:"
+
+
+def test_every_named_url_is_in_the_matrix():
+    covered = {case.name for case in MATRIX}
+    missing = sorted(
+        name
+        for name in named_urls()
+        if name not in covered and not name.startswith(ADMIN_NAMESPACE)
+    )
+    assert missing == [], f"Neue URLs ohne Eintrag in MATRIX: {missing}"
+    stale = sorted(covered - set(named_urls()))
+    assert stale == [], f"MATRIX nennt URLs, die es nicht mehr gibt: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_url(role, client_as, welt):
+    client = client_as(role)
+    wrong = []
+    for case in MATRIX:
+        url = reverse(case.name, kwargs=case.kwargs(welt) if case.kwargs else None)
+        response = getattr(client, case.method)(url, case.data)
+        if response.status_code != case.expected[role]:
+            wrong.append(f"{case.method.upper()} {url} ({case.name}): {response.status_code}")
+        if role == "koordination_ohne_2fa" and not url.startswith("/konto/"):
+            if response.status_code == 302 and response["Location"] != reverse("mfa_activate_totp"):
+                wrong.append(f"{url} leitet nicht zur TOTP-Einrichtung: {response['Location']}")
+    assert wrong == [], f"Rolle {role}: unerwarteter Status (erwartet laut MATRIX):\n" + "\n".join(
+        wrong
+    )
+
+
+def test_internal_pages_send_anonymous_visitors_to_the_login(client_as):
+    client = client_as("anonym")
+    response = client.get(reverse("netzwerk:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_coordinator_without_totp_is_sent_to_set_it_up(client_as):
+    response = client_as("koordination_ohne_2fa").get(reverse("netzwerk:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] in (reverse("mfa_activate_totp"), reverse("mfa_reauthenticate"))
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "expected_login"),
+    [
+        ("anonym", 302, 302),  # to the portal's (allauth's) login, so TOTP applies
+        ("partner", 302, 403),
+        ("gremium", 302, 403),
+        ("koordination", 200, 302),  # already signed in: on to the admin index
+    ],
+)
+def test_the_back_office_is_only_for_staff(role, expected, expected_login, client_as):
+    client = client_as(role)
+    checked = 0
+    for name, params in named_urls().items():
+        if not name.startswith(ADMIN_NAMESPACE) or params or name == "admin:logout":
+            continue
+        if name in ("admin:app_list", "admin:autocomplete"):
+            continue  # need an app label / query parameters; same staff check as admin:index
+        response = client.get(reverse(name))
+        checked += 1
+        if name == "admin:login":
+            assert response.status_code == expected_login, (name, response.status_code)
+        elif role == "koordination" and "auth_group" in name:
+            # Coordinators manage the network's apps, not Django's groups.
+            assert response.status_code == 403, (name, response.status_code)
+        else:
+            assert response.status_code == expected, (name, response.status_code)
+    assert checked > 10

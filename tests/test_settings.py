@@ -1,0 +1,102 @@
+"""The one settings module, run as separate processes with the environment an operator sets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "ein-langes-zufaelliges-geheimnis-" + "x" * 40,
+    "ALLOWED_HOSTS": "netzwerk.example",
+    "DJANGO_SETTINGS_MODULE": "netzwerk.settings",
+}
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**PRODUCTION, "VAR_DIR": str(tmp_path)}
+    del env["SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
+    env = {**PRODUCTION, "VAR_DIR": str(tmp_path)}
+    del env["ALLOWED_HOSTS"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_deploy_check_reports_nothing_with_production_settings(tmp_path):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "VAR_DIR": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_nothing_set_means_sqlite_under_var_and_tasks_in_process(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'],"
+        " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DEBUG")
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "netzwerk.settings", "VAR_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "netzwerk.sqlite3"),
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_urls_in_the_environment_switch_to_postgres_redis_and_smtp(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.EMAIL_BACKEND, s.EMAIL_HOST)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "netzwerk.settings",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://u@db.example:5432/n",
+        "REDIS_URL": "redis://cache.example:6379/0",
+        "EMAIL_URL": "smtp://mail.example:25",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.postgresql",
+        "redis://cache.example:6379/0",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example",
+    ]
