@@ -1,0 +1,78 @@
+"""axe-core (WCAG 2.1 A/AA) finds no violation on any page that exists, in every role."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_PAGES = [
+    reverse("netzwerk:home"),
+    reverse("foren:forum-list"),
+    "/foren/forum-offen/",
+    reverse("netzwerk:impressum"),
+    reverse("netzwerk:datenschutz"),
+    reverse("netzwerk:barrierefreiheit"),
+    reverse("netzwerk:leichte-sprache"),
+]
+ENTRANCE_PAGES = [
+    reverse("account_login"),
+    reverse("account_signup"),
+    reverse("account_reset_password"),
+    reverse("account_email_verification_sent"),
+    reverse("account_inactive"),
+]
+ACCOUNT_PAGES = [
+    reverse("netzwerk:dashboard"),
+    reverse("account_email"),
+    reverse("account_change_password"),
+    reverse("mfa_index"),
+    reverse("account_reauthenticate"),
+]
+PAGES = {
+    "anonym": PUBLIC_PAGES + ENTRANCE_PAGES,
+    "wartend": PUBLIC_PAGES + ACCOUNT_PAGES,
+    "partner": PUBLIC_PAGES + ACCOUNT_PAGES + ["/akteure/organisationen/kita-wolke/"],
+    "moderation": ACCOUNT_PAGES[:1] + ["/foren/forum-intern/"],
+    "gremium": ACCOUNT_PAGES[:1],
+    "koordination": ACCOUNT_PAGES
+    + [
+        reverse("akteure:freigabe-list"),
+        reverse("netzwerk:rueckmeldung-list"),
+        reverse("admin:index"),
+        "/foren/forum-intern/",
+    ],
+}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_no_page_has_an_accessibility_violation(
+    role, page, live_server, welt, login_as, axe, signed_up_user
+):
+    from netzwerk.models import Rueckmeldung
+
+    Rueckmeldung.objects.create(name="Ute", message="Der Kontrast ist zu schwach.")
+    login_as(None if role == "anonym" else welt.users[role])
+    violations = []
+    for path in PAGES[role]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status < 400, f"{path}: {response.status}"
+        violations += axe()
+    assert violations == [], "\n".join(violations)
+
+
+def test_a_form_with_errors_stays_accessible(page, live_server, welt, axe):
+    page.goto(f"{live_server.url}{reverse('netzwerk:barrierefreiheit')}")
+    page.get_by_label("E-Mail-Adresse").fill("kein-at-zeichen")
+    page.get_by_role("button", name="Rückmeldung senden").click()
+    assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.").is_visible()
+    assert page.get_by_label("E-Mail-Adresse").input_value() == "kein-at-zeichen"
+    assert axe() == []
+
+
+def test_the_skip_link_moves_the_focus_to_the_content(page, live_server, welt):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Zum Inhalt springen")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhalt"

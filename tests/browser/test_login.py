@@ -1,0 +1,44 @@
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from tests.conftest import TOTP_SECRET
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _current_code() -> str:
+    import time
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+
+
+def test_a_coordinator_logs_in_with_password_and_totp_and_reaches_the_dashboard(
+    page, live_server, welt, axe
+):
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill("koordination@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_url("**/konto/2fa/authenticate/")
+    assert axe() == []
+    page.get_by_label(re.compile(r"^\s*Code")).fill(_current_code())
+    page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_url("**/dashboard/")
+    assert page.get_by_role("heading", name="Koordination").is_visible()
+    assert page.get_by_role("link", name="Freigaben").is_visible()
+
+
+def test_a_wrong_totp_code_keeps_the_coordinator_out(page, live_server, welt):
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill("koordination@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmeldung").click()
+    page.wait_for_url("**/konto/2fa/authenticate/")
+    wrong = str((int(_current_code()) + 1) % 1_000_000).zfill(6)
+    page.get_by_label(re.compile(r"^\s*Code")).fill(wrong)
+    page.get_by_role("button", name="Anmeldung").click()
+    assert "/konto/2fa/authenticate/" in page.url
+    assert page.get_by_text("Falscher Code").is_visible()
