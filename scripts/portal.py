@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -66,16 +67,7 @@ def broker_configured() -> bool:
 def cmd_start(args: argparse.Namespace) -> int:
     ensure_venv()
     manage("migrate", "--noinput", "-v", "0")
-    url = f"http://{args.host}:{args.port}/"
-    database = (
-        os.environ["DATABASE_URL"].split("://")[0]
-        if os.environ.get("DATABASE_URL")
-        else "SQLite unter var/"
-    )
-    print(flush=True)
-    print(f"  Netzwerkportal läuft auf {url}   (Datenbank: {database}; Ende mit Strg+C)")
-    manage("demo_data")  # idempotent; prints the demo logins
-    print(flush=True)
+    manage("demo_data", "--quiet")  # idempotent: the same demo network on every start
     children: list[subprocess.Popen] = []
     if broker_configured():
         say("Broker konfiguriert: starte Celery-Worker und Celery-Beat.")
@@ -93,7 +85,10 @@ def cmd_start(args: argparse.Namespace) -> int:
     server = subprocess.Popen(
         [str(PYTHON), "manage.py", "runserver", "--noreload", f"{args.host}:{args.port}"], cwd=ROOT
     )
+    url = f"http://{args.host}:{args.port}/"
     try:
+        if wait_until_up(url, server):
+            print_banner(url)
         return server.wait()
     except KeyboardInterrupt:
         return 0
@@ -106,6 +101,31 @@ def cmd_start(args: argparse.Namespace) -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def print_banner(url: str) -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    database = database_url.split("://")[0] if database_url else "SQLite unter var/"
+    logins = subprocess.run(
+        [str(PYTHON), "manage.py", "demo_logins"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    print(flush=True)
+    print("  " + "=" * 76)
+    print(f"  Netzwerkportal läuft: {url}")
+    print(f"  Datenbank: {database}. Beenden mit Strg+C.")
+    print("  " + logins.replace("\n", "\n  "))
+    print("  " + "=" * 76, flush=True)
 
 
 def ensure_axe() -> None:

@@ -14,14 +14,28 @@ PRODUCTION = {
 }
 
 
+# What an operator would not have set: the services of this run and the browser tests' switch.
+NOT_INHERITED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def _clean_env(**extra: str) -> dict:
+    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED} | extra
+
+
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
-    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env=_clean_env(**env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -58,12 +72,7 @@ def test_nothing_set_means_sqlite_under_var_and_tasks_in_process(tmp_path):
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'],"
         " s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
     )
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DEBUG")
-    }
-    env |= {"DJANGO_SETTINGS_MODULE": "netzwerk.settings", "VAR_DIR": str(tmp_path)}
+    env = _clean_env(DJANGO_SETTINGS_MODULE="netzwerk.settings", VAR_DIR=str(tmp_path))
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -81,15 +90,13 @@ def test_urls_in_the_environment_switch_to_postgres_redis_and_smtp(tmp_path):
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
         " s.EMAIL_BACKEND, s.EMAIL_HOST)"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "netzwerk.settings",
-        "VAR_DIR": str(tmp_path),
-        "DATABASE_URL": "postgres://u@db.example:5432/n",
-        "REDIS_URL": "redis://cache.example:6379/0",
-        "EMAIL_URL": "smtp://mail.example:25",
-    }
-    env.pop("CELERY_BROKER_URL", None)
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="netzwerk.settings",
+        VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://u@db.example:5432/n",
+        REDIS_URL="redis://cache.example:6379/0",
+        EMAIL_URL="smtp://mail.example:25",
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
