@@ -99,3 +99,23 @@ def test_a_dormant_forum_says_it_waits_for_someone(client, welt):
     welt.forum_other.save()
     page = client.get(welt.forum_other.get_absolute_url()).content.decode()
     assert "ruht, bis jemand es aufgreift" in page
+
+
+def test_a_missing_page_answers_in_german_in_the_portal_layout(client, db):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Diese Seite gibt es nicht" in page and 'href="#inhalt"' in page
+
+
+def test_a_crash_shows_the_german_error_page(client, db, monkeypatch):
+    import netzwerk.views
+
+    def broken(request):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(netzwerk.views, "render", lambda *a, **k: broken(None))
+    client.raise_request_exception = False
+    response = client.get(reverse("netzwerk:impressum"))
+    assert response.status_code == 500
+    assert "Da ist etwas schiefgegangen" in response.content.decode()
