@@ -170,12 +170,14 @@ def main() -> int:
     start.add_argument("--host", default=os.environ.get("PORTAL_HOST", "127.0.0.1"))
     start.add_argument("--port", default=os.environ.get("PORTAL_PORT", "8000"))
     start.set_defaults(func=cmd_start)
-    test = sub.add_parser("test", help="Lint und alle Tests")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="weiter an pytest")
+    test = sub.add_parser("test", help="Lint und alle Tests; weitere Argumente gehen an pytest")
     test.set_defaults(func=cmd_test)
     totp = sub.add_parser("totp", help="TOTP-Code des Demo-Koordinationszugangs")
     totp.set_defaults(func=cmd_totp)
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if extra and args.command != "test":
+        parser.error(f"unbekannte Argumente: {' '.join(extra)}")
+    args.pytest_args = extra
     try:
         return args.func(args)
     except subprocess.CalledProcessError as exc:
