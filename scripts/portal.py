@@ -66,6 +66,7 @@ def broker_configured() -> bool:
 
 def cmd_start(args: argparse.Namespace) -> int:
     ensure_venv()
+    manage("ensure_database")
     manage("migrate", "--noinput", "-v", "0")
     manage("demo_data", "--quiet")  # idempotent: the same demo network on every start
     children: list[subprocess.Popen] = []

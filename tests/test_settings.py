@@ -107,3 +107,30 @@ def test_urls_in_the_environment_switch_to_postgres_redis_and_smtp(tmp_path):
         "django.core.mail.backends.smtp.EmailBackend",
         "mail.example",
     ]
+
+
+def test_the_start_command_creates_a_missing_postgres_database(tmp_path):
+    import pytest
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("DATABASE_URL zeigt nicht auf PostgreSQL.")
+    import psycopg
+
+    name = "netzwerk_neu_angelegt"
+    base = url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    try:
+        result = _manage(
+            "ensure_database", env={"DATABASE_URL": f"{base}/{name}", "VAR_DIR": str(tmp_path)}
+        )
+        assert result.returncode == 0, result.stderr
+        with psycopg.connect(f"{base}/postgres") as admin:
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+        assert exists
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
