@@ -1,9 +1,20 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from netzwerk.models import Rolle
 
-from .models import Organisation
+from .models import Angebot, Organisation
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$",
+    _("Bitte geben Sie eine Telefonnummer aus Ziffern an, z. B. 02405 123456."),
+)
+postcode_validator = RegexValidator(
+    r"^[0-9]{5}$", _("Bitte geben Sie eine fünfstellige Postleitzahl an, z. B. 52146.")
+)
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 class FreigabeForm(forms.Form):
@@ -32,3 +43,83 @@ class FreigabeForm(forms.Form):
                 "organisation", _("Bitte wählen Sie die Organisation, für die der Partner spricht.")
             )
         return data
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "description",
+            "street",
+            "postcode",
+            "city",
+            "sozialraum",
+            "website",
+            "email",
+            "phone",
+            "logo",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"logo": _("PNG oder JPEG, höchstens 1 MB.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].validators.append(postcode_validator)
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["website"].widget.attrs["placeholder"] = "https://"
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo or not hasattr(logo, "content_type"):
+            return logo  # unchanged
+        if logo.size > settings.LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Das Logo ist zu groß (höchstens %(mb)s MB)."),
+                params={"mb": settings.LOGO_MAX_BYTES // 1_000_000},
+            )
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(logo) as image:
+                kind = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise forms.ValidationError(
+                _("Diese Datei ist kein Bild im Format PNG oder JPEG.")
+            ) from exc
+        if kind not in LOGO_TYPES:
+            raise forms.ValidationError(
+                _("Bitte laden Sie das Logo als PNG oder JPEG hoch (SVG und andere Formate nicht).")
+            )
+        logo.seek(0)
+        return logo
+
+
+class AngebotForm(forms.ModelForm):
+    class Meta:
+        model = Angebot
+        fields = [
+            "title",
+            "description",
+            "lebensphasen",
+            "handlungsfelder",
+            "zielgruppen",
+            "sozialraum",
+            "languages",
+            "cost",
+            "contact",
+            "website",
+            "is_public",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "lebensphasen": forms.CheckboxSelectMultiple,
+            "handlungsfelder": forms.CheckboxSelectMultiple,
+            "zielgruppen": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = organisation.personen.active()
+        self.fields["website"].widget.attrs["placeholder"] = "https://"

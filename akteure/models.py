@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from netzwerk.models import Vokabular
 
@@ -18,6 +23,7 @@ class Organisation(models.Model):
     typ = models.ForeignKey(
         Organisationstyp, verbose_name=_("Typ"), on_delete=models.PROTECT, related_name="+"
     )
+    description = models.TextField(_("Kurzbeschreibung"), blank=True)
     sozialraum = models.ForeignKey(
         "netzwerk.Sozialraum",
         verbose_name=_("Sozialraum"),
@@ -32,6 +38,9 @@ class Organisation(models.Model):
     website = models.URLField(_("Website"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+
+    history = HistoricalRecords(excluded_fields=["logo"])
 
     class Meta:
         verbose_name = _("Organisation")
@@ -45,8 +54,27 @@ class Organisation(models.Model):
         return reverse("akteure:organisation-detail", kwargs={"slug": self.slug})
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_public_consent(self) -> "PersonQuerySet":
+        return self.filter(
+            Exists(
+                Einwilligung.objects.filter(
+                    person=OuterRef("pk"),
+                    purpose=Einwilligung.Zweck.VERZEICHNIS,
+                    withdrawn_at__isnull=True,
+                )
+            )
+        )
+
+    def active(self) -> "PersonQuerySet":
+        return self.filter(anonymized_at__isnull=True)
+
+
 class Person(models.Model):
-    """A contact person of an organisation, optionally the person behind an account."""
+    """A contact person of an organisation, optionally the person behind an account.
+
+    Where a person may appear is decided by their consent records (Einwilligung).
+    """
 
     first_name = models.CharField(_("Vorname"), max_length=100)
     last_name = models.CharField(_("Nachname"), max_length=100)
@@ -69,6 +97,11 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    last_activity_at = models.DateTimeField(_("zuletzt aktiv"), null=True, blank=True)
+    anonymized_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Person")
@@ -77,3 +110,149 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Einwilligung(models.Model):
+    """A consent record: what for, when, how it was given, and whether it was withdrawn."""
+
+    class Zweck(models.TextChoices):
+        VERZEICHNIS = "verzeichnis", _("Nennung im öffentlichen Verzeichnis")
+        TEILNEHMENDENLISTE = "teilnehmendenliste", _("Nennung auf Teilnehmendenlisten")
+        NEWSLETTER = "newsletter", _("Rundbriefe und Einladungen")
+
+    class Weg(models.TextChoices):
+        FORMULAR = "formular", _("Online-Formular")
+        SCHRIFTLICH = "schriftlich", _("schriftlich")
+        EMAIL = "email", _("per E-Mail")
+        MUENDLICH = "muendlich", _("mündlich, dokumentiert")
+        IMPORT = "import", _("aus Import übernommen")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="einwilligungen"
+    )
+    purpose = models.CharField(_("Zweck"), max_length=30, choices=Zweck.choices)
+    given_at = models.DateTimeField(_("erteilt am"), default=timezone.now)
+    method = models.CharField(_("Weg"), max_length=20, choices=Weg.choices)
+    note = models.CharField(_("Vermerk"), max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erfasst von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Einwilligung")
+        verbose_name_plural = _("Einwilligungen")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_at:%d.%m.%Y})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+def stale_before(now=None):
+    """Offers last confirmed before this moment are stale."""
+    return (now or timezone.now()) - timedelta(days=settings.ANGEBOT_STALE_AFTER_DAYS)
+
+
+class AngebotQuerySet(models.QuerySet):
+    def current(self, now=None) -> "AngebotQuerySet":
+        return self.filter(confirmed_at__gte=stale_before(now))
+
+    def stale(self, now=None) -> "AngebotQuerySet":
+        return self.filter(confirmed_at__lt=stale_before(now))
+
+    def for_lebensphase(self, lebensphase) -> "AngebotQuerySet":
+        return self.filter(lebensphasen=lebensphase)
+
+    def public(self) -> "AngebotQuerySet":
+        return self.filter(is_public=True)
+
+    def visible_to(self, user) -> "AngebotQuerySet":
+        """Public offers for everyone; members and coordinators see the internal ones too."""
+        if user.is_authenticated and user.is_approved:
+            return self
+        return self.public()
+
+
+class Angebot(models.Model):
+    """An offer of an organisation along the prevention chain."""
+
+    class Kosten(models.TextChoices):
+        KOSTENLOS = "kostenlos", _("kostenlos")
+        ERMAESSIGT = "ermaessigt", _("Beitrag, Ermäßigung möglich")
+        KOSTENPFLICHTIG = "kostenpflichtig", _("kostenpflichtig")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Organisation"),
+        on_delete=models.CASCADE,
+        related_name="angebote",
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kürzel"), max_length=220, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    lebensphasen = models.ManyToManyField(
+        "netzwerk.Lebensphase", verbose_name=_("Lebensphasen"), related_name="angebote"
+    )
+    handlungsfelder = models.ManyToManyField(
+        "netzwerk.Handlungsfeld", verbose_name=_("Handlungsfelder"), related_name="angebote"
+    )
+    zielgruppen = models.ManyToManyField(
+        "netzwerk.Zielgruppe", verbose_name=_("Zielgruppen"), blank=True, related_name="angebote"
+    )
+    sozialraum = models.ForeignKey(
+        "netzwerk.Sozialraum",
+        verbose_name=_("Sozialraum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="angebote",
+    )
+    languages = models.CharField(
+        _("Sprachen"), max_length=200, blank=True, help_text=_("z. B. Deutsch, Türkisch, Arabisch")
+    )
+    cost = models.CharField(
+        _("Kosten"), max_length=20, choices=Kosten.choices, default=Kosten.KOSTENLOS
+    )
+    contact = models.ForeignKey(
+        Person,
+        verbose_name=_("Ansprechperson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="angebote",
+    )
+    website = models.URLField(_("Website"), blank=True)
+    is_public = models.BooleanField(_("öffentlich sichtbar"), default=True)
+    confirmed_at = models.DateTimeField(_("zuletzt bestätigt"), default=timezone.now)
+    reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["reminder_sent_at", "updated_at"])
+    objects = AngebotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["confirmed_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("akteure:angebot-detail", kwargs={"slug": self.slug})
+
+    def is_stale(self, now=None) -> bool:
+        return self.confirmed_at < stale_before(now)

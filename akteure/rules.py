@@ -1,4 +1,4 @@
-"""Object-level rights on organisations: a partner edits only their own organisation."""
+"""Object-level rights on organisations and offers: a partner edits only their own."""
 
 import rules
 
@@ -12,5 +12,21 @@ def is_own_organisation(user, organisation) -> bool:
     return organisation.personen.filter(user=user).exists()
 
 
-rules.add_perm("akteure.read_organisation", is_approved)
-rules.add_perm("akteure.edit_organisation", is_koordination | (is_partner & is_own_organisation))
+@rules.predicate
+def is_own_angebot(user, angebot) -> bool:
+    return angebot is not None and is_own_organisation(user, angebot.organisation)
+
+
+@rules.predicate
+def is_public_angebot(user, angebot) -> bool:
+    return angebot is not None and angebot.is_public
+
+
+can_edit_organisation = is_koordination | (is_partner & is_own_organisation)
+
+rules.add_perm("akteure.edit_organisation", can_edit_organisation)
+rules.add_perm("akteure.add_angebot_to", can_edit_organisation)
+rules.add_perm("akteure.read_angebot", is_public_angebot | is_approved)
+rules.add_perm("akteure.edit_angebot", is_koordination | (is_partner & is_own_angebot))
+rules.add_perm("akteure.see_history", is_koordination)
+rules.add_perm("akteure.see_consents", is_koordination)

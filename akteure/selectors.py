@@ -1,7 +1,122 @@
-from .models import Organisation
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from netzwerk.models import Handlungsfeld, Lebensphase
+
+from . import search
+from .models import Angebot, Organisation, Person
 
 
 def organisation_of_user(user) -> Organisation | None:
     if not user.is_authenticated:
         return None
     return Organisation.objects.filter(personen__user=user).select_related("typ").first()
+
+
+def _words(q: str) -> list[str]:
+    return [w for w in q.split() if w][:10]
+
+
+def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
+    """German full-text search, ranked (title before description); a plain fallback on SQLite."""
+    q = q.strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, config=search.CONFIG, search_type="websearch")
+        return (
+            qs.annotate(suche=search.angebot_vector())
+            .filter(suche=query)
+            .annotate(rank=SearchRank(search.angebot_rank_vector(), query))
+            .order_by("-rank", "title")
+        )
+    for word in _words(q):
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return qs
+
+
+def organisationen_search(qs: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
+    q = q.strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, config=search.CONFIG, search_type="websearch")
+        return (
+            qs.annotate(suche=search.organisation_vector())
+            .filter(suche=query)
+            .annotate(rank=SearchRank(search.organisation_rank_vector(), query))
+            .order_by("-rank", "name")
+        )
+    for word in _words(q):
+        qs = qs.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    return qs
+
+
+def angebote_for_list(user) -> QuerySet[Angebot]:
+    """Offers this person may see, with all a list row shows, in a fixed number of queries."""
+    return (
+        Angebot.objects.visible_to(user)
+        .select_related("organisation", "organisation__typ", "sozialraum")
+        .prefetch_related("lebensphasen", "handlungsfelder")
+        .order_by("title")
+    )
+
+
+def organisationen_for_list() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.select_related("typ", "sozialraum")
+        .annotate(angebot_count=Count("angebote", distinct=True))
+        .order_by("name")
+    )
+
+
+def personen_visible_to(user, organisation: Organisation) -> QuerySet[Person]:
+    """Members see every contact person; the public only those who consented."""
+    qs = organisation.personen.active()
+    if user.is_authenticated and user.is_approved:
+        return qs
+    return qs.with_public_consent()
+
+
+def organisation_detail_angebote(user, organisation: Organisation) -> QuerySet[Angebot]:
+    return (
+        Angebot.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .prefetch_related("lebensphasen", "handlungsfelder")
+        .order_by("title")
+    )
+
+
+def praeventionskette(*, user, sozialraum=None) -> dict:
+    """Current offers per (Lebensphase, Handlungsfeld): the network's map and its gaps.
+
+    One aggregate query, whatever the number of offers; empty cells are the gaps (Lücken).
+    """
+    phasen = list(Lebensphase.objects.order_by("position", "name"))
+    felder = list(Handlungsfeld.objects.order_by("position", "name"))
+    qs = Angebot.objects.visible_to(user).current()
+    if sozialraum is not None:
+        qs = qs.filter(sozialraum=sozialraum)
+    counts = {
+        (row["lebensphasen"], row["handlungsfelder"]): row["n"]
+        for row in qs.filter(lebensphasen__isnull=False, handlungsfelder__isnull=False)
+        .values("lebensphasen", "handlungsfelder")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    }
+    most = max(counts.values(), default=0)
+
+    def cell(phase, feld) -> dict:
+        n = counts.get((phase.pk, feld.pk), 0)
+        # Colour level 0 (gap) to 4 (the best-served cell); text always says the number too.
+        return {"feld": feld, "n": n, "level": 0 if n == 0 else 1 + (3 * n) // (most + 1)}
+
+    rows = [{"phase": p, "cells": [cell(p, f) for f in felder]} for p in phasen]
+    return {
+        "phasen": phasen,
+        "felder": felder,
+        "rows": rows,
+        "max": most,
+        "luecken": sum(1 for row in rows for c in row["cells"] if c["n"] == 0),
+    }

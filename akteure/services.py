@@ -1,8 +1,15 @@
-from django.db import transaction
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from netzwerk.mail import mail_send
 from netzwerk.services import user_approve
 
-from .models import Organisation, Person
+from .models import Angebot, Organisation, Person, stale_before
 
 
 @transaction.atomic
@@ -31,3 +38,93 @@ def account_approve(*, user, approved_by, rolle: str, organisation: Organisation
     if organisation is not None:
         person_link_account(user=user, organisation=organisation)
     return user
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:200] or "angebot"
+    slug, n = base, 1
+    while Angebot.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def angebot_create(*, organisation: Organisation, form) -> Angebot:
+    """A new offer counts as confirmed by its owner on the day it is entered."""
+    angebot = form.save(commit=False)
+    angebot.organisation = organisation
+    angebot.slug = _unique_slug(angebot.title)
+    angebot.confirmed_at = timezone.now()
+    angebot.save()
+    form.save_m2m()
+    return angebot
+
+
+@transaction.atomic
+def angebot_update(*, form) -> Angebot:
+    """Editing an offer is also confirming that it is current."""
+    angebot = form.save(commit=False)
+    angebot.confirmed_at = timezone.now()
+    angebot.reminder_sent_at = None
+    angebot.save()
+    form.save_m2m()
+    return angebot
+
+
+@transaction.atomic
+def angebot_confirm(*, angebot: Angebot) -> Angebot:
+    """One click by the owner: the offer is still current, for another period."""
+    angebot.confirmed_at = timezone.now()
+    angebot.reminder_sent_at = None
+    angebot._change_reason = "als aktuell bestätigt"
+    angebot.save(update_fields=["confirmed_at", "reminder_sent_at"])
+    return angebot
+
+
+def angebot_owner_emails(angebot: Angebot) -> list[str]:
+    """Who answers for an offer: its organisation's people with an account, else the
+    organisation's own address."""
+    emails = list(
+        Person.objects.active()
+        .filter(organisation_id=angebot.organisation_id, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+    if not emails and angebot.organisation.email:
+        emails = [angebot.organisation.email]
+    return emails
+
+
+def angebote_remind_stale(*, now=None) -> int:
+    """Remind the owners of stale offers, at most once per reminder period and never twice.
+
+    Each offer is locked while its reminder goes out, and marked in the same transaction; a second
+    worker running at the same time skips locked rows.
+    """
+    now = now or timezone.now()
+    period_start = now - timedelta(days=settings.ANGEBOT_REMINDER_PERIOD_DAYS)
+    due = Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=period_start)
+    sent = 0
+    ids = list(
+        Angebot.objects.filter(confirmed_at__lt=stale_before(now))
+        .filter(due)
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            angebot = (
+                Angebot.objects.select_for_update(skip_locked=True)
+                .select_related("organisation")
+                .filter(pk=pk, confirmed_at__lt=stale_before(now))
+                .filter(due)
+                .first()
+            )
+            if angebot is None:
+                continue
+            to = angebot_owner_emails(angebot)
+            if to:
+                mail_send(name="angebot_erinnerung", context={"angebot": angebot}, to=to)
+                sent += 1
+            # A queryset update: a reminder is no change of the offer for its history.
+            Angebot.objects.filter(pk=angebot.pk).update(reminder_sent_at=now)
+    return sent

@@ -7,5 +7,16 @@ app_name = "akteure"
 urlpatterns = [
     path("freigaben/", views.freigabe_list, name="freigabe-list"),
     path("freigaben/<int:pk>/", views.freigabe_decide, name="freigabe-decide"),
+    path("organisationen/", views.organisation_list, name="organisation-list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path(
+        "organisationen/<slug:slug>/bearbeiten/", views.organisation_edit, name="organisation-edit"
+    ),
+    path("organisationen/<slug:slug>/neues-angebot/", views.angebot_create, name="angebot-create"),
+    path("angebote/", views.angebot_list, name="angebot-list"),
+    path("angebote/<slug:slug>/", views.angebot_detail, name="angebot-detail"),
+    path("angebote/<slug:slug>/bearbeiten/", views.angebot_edit, name="angebot-edit"),
+    path("angebote/<slug:slug>/bestaetigen/", views.angebot_confirm, name="angebot-confirm"),
+    path("praeventionskette/", views.praeventionskette, name="praeventionskette"),
+    path("praeventionskette.svg", views.praeventionskette_svg, name="praeventionskette-svg"),
 ]

@@ -1,17 +1,24 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
+from netzwerk.exports import FORMATS, table_response
+from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
 
-from .forms import FreigabeForm
-from .models import Organisation
-from .services import account_approve
+from . import karte_svg, selectors, services
+from .filters import AngebotFilter, OrganisationFilter
+from .forms import AngebotForm, FreigabeForm, OrganisationForm
+from .models import Angebot, Organisation
+
+PAGE_SIZE = 25
 
 
+# --- Approval of new accounts ------------------------------------------------------------------
 @require_perm("netzwerk.approve_accounts")
 def freigabe_list(request: HttpRequest) -> HttpResponse:
     wartende = [(user, FreigabeForm(prefix=f"u{user.pk}")) for user in accounts_awaiting_approval()]
@@ -35,7 +42,7 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     if form.cleaned_data["decision"] == "approve":
-        account_approve(
+        services.account_approve(
             user=user,
             approved_by=request.user,
             rolle=form.cleaned_data["rolle"],
@@ -48,19 +55,203 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("akteure:freigabe-list")
 
 
+# --- Directory ---------------------------------------------------------------------------------
+def _export_format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("export")
+    return fmt if fmt in FORMATS else None
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filterset = OrganisationFilter(request.GET, queryset=selectors.organisationen_for_list())
+    qs = filterset.qs
+    if fmt := _export_format(request):
+        return table_response(
+            fmt=fmt,
+            filename="organisationen",
+            headers=["Name", "Typ", "Sozialraum", "Straße", "PLZ", "Ort", "Website", "Angebote"],
+            rows=(
+                [
+                    o.name,
+                    o.typ.name,
+                    o.sozialraum or "",
+                    o.street,
+                    o.postcode,
+                    o.city,
+                    o.website,
+                    o.angebot_count,
+                ]
+                for o in qs
+            ),
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "akteure/organisation_list.html", {"filter": filterset, "page": page})
+
+
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_for_user(
-        request,
-        Organisation.objects.select_related("typ", "sozialraum"),
-        "akteure.read_organisation",
-        slug=slug,
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("typ", "sozialraum"), slug=slug
     )
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "personen": selectors.personen_visible_to(user, organisation),
+        "angebote": selectors.organisation_detail_angebote(user, organisation),
+        "darf_bearbeiten": user.has_perm("akteure.edit_organisation", organisation),
+    }
+    if user.has_perm("akteure.see_history"):
+        context["verlauf"] = organisation.history.select_related("history_user")[:20]
+    return render(request, "akteure/organisation_detail.html", context)
+
+
+@require_perm("netzwerk.see_dashboard")
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_for_user(
+        request, Organisation.objects.all(), "akteure.edit_organisation", slug=slug
+    )
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Die Angaben Ihrer Organisation sind gespeichert.")
+        return redirect(organisation)
     return render(
         request,
-        "akteure/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "personen": organisation.personen.all(),
-            "darf_bearbeiten": request.user.has_perm("akteure.edit_organisation", organisation),
-        },
+        "akteure/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
     )
+
+
+def angebot_list(request: HttpRequest) -> HttpResponse:
+    filterset = AngebotFilter(request.GET, queryset=selectors.angebote_for_list(request.user))
+    qs = filterset.qs
+    if fmt := _export_format(request):
+        return table_response(
+            fmt=fmt,
+            filename="angebote",
+            headers=[
+                "Titel",
+                "Organisation",
+                "Lebensphasen",
+                "Handlungsfelder",
+                "Sozialraum",
+                "Kosten",
+                "Sprachen",
+                "zuletzt bestätigt",
+            ],
+            rows=(
+                [
+                    a.title,
+                    a.organisation.name,
+                    ", ".join(p.name for p in a.lebensphasen.all()),
+                    ", ".join(h.name for h in a.handlungsfelder.all()),
+                    a.sozialraum or "",
+                    a.get_cost_display(),
+                    a.languages,
+                    a.confirmed_at.date().isoformat(),
+                ]
+                for a in qs
+            ),
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "akteure/angebot_list.html", {"filter": filterset, "page": page})
+
+
+def angebot_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    angebot = get_object_for_user(
+        request,
+        Angebot.objects.select_related("organisation", "sozialraum", "contact"),
+        "akteure.read_angebot",
+        slug=slug,
+    )
+    user = request.user
+    contact = angebot.contact
+    if (
+        contact is not None
+        and not selectors.personen_visible_to(user, angebot.organisation)
+        .filter(pk=contact.pk)
+        .exists()
+    ):
+        contact = None
+    context = {
+        "angebot": angebot,
+        "contact": contact,
+        "darf_bearbeiten": user.has_perm("akteure.edit_angebot", angebot),
+    }
+    if user.has_perm("akteure.see_history"):
+        context["verlauf"] = angebot.history.select_related("history_user")[:20]
+    return render(request, "akteure/angebot_detail.html", context)
+
+
+def _angebot_form_page(request, form, organisation, angebot=None) -> HttpResponse:
+    return render(
+        request,
+        "akteure/angebot_form.html",
+        {"form": form, "organisation": organisation, "angebot": angebot},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_perm("netzwerk.see_dashboard")
+def angebot_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_for_user(
+        request, Organisation.objects.all(), "akteure.add_angebot_to", slug=slug
+    )
+    form = AngebotForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        angebot = services.angebot_create(organisation=organisation, form=form)
+        messages.success(request, "Das Angebot ist angelegt.")
+        return redirect(angebot)
+    return _angebot_form_page(request, form, organisation)
+
+
+@require_perm("netzwerk.see_dashboard")
+def angebot_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    angebot = get_object_for_user(
+        request, Angebot.objects.select_related("organisation"), "akteure.edit_angebot", slug=slug
+    )
+    form = AngebotForm(request.POST or None, instance=angebot, organisation=angebot.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.angebot_update(form=form)
+        messages.success(request, "Das Angebot ist gespeichert und als aktuell bestätigt.")
+        return redirect(angebot)
+    return _angebot_form_page(request, form, angebot.organisation, angebot)
+
+
+@require_POST
+@require_perm("netzwerk.see_dashboard")
+def angebot_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    angebot = get_object_for_user(request, Angebot.objects.all(), "akteure.edit_angebot", slug=slug)
+    services.angebot_confirm(angebot=angebot)
+    messages.success(request, "Danke! Das Angebot ist als aktuell bestätigt.")
+    return redirect(angebot)
+
+
+# --- Präventionskette --------------------------------------------------------------------------
+def _karte(request: HttpRequest) -> dict:
+    sozialraum = None
+    if slug := request.GET.get("sozialraum"):
+        sozialraum = Sozialraum.objects.filter(slug=slug).first()
+        if sozialraum is None:
+            raise Http404
+    karte = selectors.praeventionskette(user=request.user, sozialraum=sozialraum)
+    karte["sozialraum"] = sozialraum
+    return karte
+
+
+def praeventionskette(request: HttpRequest) -> HttpResponse:
+    karte = _karte(request)
+    if fmt := _export_format(request):
+        return table_response(
+            fmt=fmt,
+            filename="praeventionskette",
+            headers=["Lebensphase", *[f.name for f in karte["felder"]]],
+            rows=([row["phase"].name, *[c["n"] for c in row["cells"]]] for row in karte["rows"]),
+        )
+    karte["sozialraeume"] = Sozialraum.objects.all()
+    return render(request, "akteure/praeventionskette.html", karte)
+
+
+def praeventionskette_svg(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(karte_svg.render(_karte(request)), content_type="image/svg+xml")
+    response["Content-Disposition"] = 'attachment; filename="praeventionskette.svg"'
+    return response

@@ -135,3 +135,9 @@ class Rueckmeldung(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y} {self.name or self.email or _('anonym')}"
+
+
+class Zielgruppe(Vokabular):
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Zielgruppe")
+        verbose_name_plural = _("Zielgruppen")

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django.contrib.postgres",
+    "simple_history",
+    "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "netzwerk.middleware.KoordinationMfaMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "netzwerk.urls"
@@ -121,6 +125,7 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "netzwerk.tasks.heartbeat", "schedule": 60.0},
+    "angebote-erinnern": {"task": "akteure.tasks.remind_stale_angebote", "schedule": 86_400.0},
 }
 
 if REDIS_URL:
@@ -257,6 +262,16 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Akteure -----------------------------------------------------------------------------------
+# An offer not confirmed by its owner for this long is marked stale, and its owner reminded.
+ANGEBOT_STALE_AFTER_DAYS = env.int("ANGEBOT_STALE_AFTER_DAYS", default=365)
+# At most one reminder per offer in this period.
+ANGEBOT_REMINDER_PERIOD_DAYS = env.int("ANGEBOT_REMINDER_PERIOD_DAYS", default=30)
+# Contact data of persons without activity for this long is flagged for review (DSGVO).
+PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
+LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=300)
 
 # --- The network this installation serves (Impressum, e-mails) -------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Netzwerkportal")

@@ -8,7 +8,13 @@ from allauth.mfa.totp.internal.auth import TOTP
 from foren.models import Forum
 from netzwerk.models import Rolle
 
-from .factories import ForumFactory, OrganisationFactory, PersonFactory, UserFactory
+from .factories import (
+    AngebotFactory,
+    ForumFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -54,6 +60,8 @@ class Welt:
     forum_public: Forum
     forum_members: Forum
     forum_other: Forum
+    angebot_public: object
+    angebot_intern: object
 
 
 @pytest.fixture
@@ -82,7 +90,22 @@ def welt(db) -> Welt:
     forum_members.moderators.add(users["moderation"])
     forum_members.members.add(users["moderation"])
     forum_public.members.add(users["partner"])
-    return Welt(users, organisation, fremde, forum_public, forum_members, forum_other)
+    angebot_public = AngebotFactory(
+        organisation=organisation, title="Sprachspiele", slug="sprachspiele"
+    )
+    angebot_intern = AngebotFactory(
+        organisation=organisation, title="Fallbesprechung", slug="fallbesprechung", is_public=False
+    )
+    return Welt(
+        users,
+        organisation,
+        fremde,
+        forum_public,
+        forum_members,
+        forum_other,
+        angebot_public,
+        angebot_intern,
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from akteure.models import Organisation, Organisationstyp, Person
+from akteure.models import Angebot, Organisation, Organisationstyp, Person
 from foren.models import Forum
 from netzwerk.models import Handlungsfeld, Sozialraum, User
 
@@ -85,3 +85,23 @@ class ForumFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Forum {n}")
     slug = factory.Sequence(lambda n: f"forum-{n}")
     handlungsfeld = factory.SubFactory(HandlungsfeldFactory)
+
+
+class AngebotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Angebot
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Angebot {n}")
+    slug = factory.Sequence(lambda n: f"angebot-{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def lebensphasen(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.lebensphasen.set(extracted)
+
+    @factory.post_generation
+    def handlungsfelder(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.handlungsfelder.set(extracted)

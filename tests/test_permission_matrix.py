@@ -28,6 +28,8 @@ KOORDINATION_ONLY = {
     "koordination_ohne_2fa": 302,
 }
 APPROVED = {**SIGNED_IN, "wartend": 404, "anonym": 404}
+# A partner's own organisation and its offers; other partners do not see these pages at all.
+OWN_ORGANISATION = {**KOORDINATION_ONLY, "partner": 200}
 # allauth's own pages for signed-in people (reachable without TOTP: that is where it is set up).
 ACCOUNT_PAGE = {**ALL, "anonym": 302}
 # allauth sends signed-in people away from login and sign-up.
@@ -61,11 +63,42 @@ MATRIX = [
         method="post",
         note="an empty decision is a 400 with the form's message",
     ),
+    Case("akteure:organisation-list", PUBLIC),
+    Case("akteure:organisation-detail", PUBLIC, kwargs=lambda w: {"slug": w.organisation.slug}),
     Case(
-        "akteure:organisation-detail",
-        APPROVED,
+        "akteure:organisation-edit",
+        OWN_ORGANISATION,
         kwargs=lambda w: {"slug": w.organisation.slug},
     ),
+    Case(
+        "akteure:organisation-edit",
+        {**OWN_ORGANISATION, "partner": 404},
+        kwargs=lambda w: {"slug": w.fremde_organisation.slug},
+        note="another partner's organisation does not exist for a partner",
+    ),
+    Case(
+        "akteure:angebot-create", OWN_ORGANISATION, kwargs=lambda w: {"slug": w.organisation.slug}
+    ),
+    Case("akteure:angebot-list", PUBLIC),
+    Case("akteure:angebot-detail", PUBLIC, kwargs=lambda w: {"slug": w.angebot_public.slug}),
+    Case(
+        "akteure:angebot-detail",
+        APPROVED,
+        kwargs=lambda w: {"slug": w.angebot_intern.slug},
+        note="an offer for members only",
+    ),
+    Case(
+        "akteure:angebot-edit", OWN_ORGANISATION, kwargs=lambda w: {"slug": w.angebot_public.slug}
+    ),
+    Case(
+        "akteure:angebot-confirm",
+        {**OWN_ORGANISATION, "partner": 302, "koordination": 302},
+        kwargs=lambda w: {"slug": w.angebot_public.slug},
+        method="post",
+        note="confirmed, back to the offer",
+    ),
+    Case("akteure:praeventionskette", PUBLIC),
+    Case("akteure:praeventionskette-svg", PUBLIC),
     Case("foren:forum-list", PUBLIC),
     Case("foren:forum-detail", PUBLIC, kwargs=lambda w: {"slug": w.forum_public.slug}),
     Case(

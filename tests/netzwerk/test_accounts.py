@@ -53,7 +53,7 @@ def test_a_waiting_account_sees_that_it_waits_and_no_internal_page(client, signe
     client.force_login(signed_up_user)
     dashboard = client.get(reverse("netzwerk:dashboard"))
     assert "wartet auf Freigabe" in dashboard.content.decode()
-    assert client.get(welt.organisation.get_absolute_url()).status_code == 404
+    assert client.get(welt.angebot_intern.get_absolute_url()).status_code == 404
 
 
 def test_a_coordinator_approves_a_partner_and_links_the_organisation(

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def remind_stale_angebote() -> int:
+    """Celery beat, daily: owners of offers not confirmed for a year get a reminder."""
+    return services.angebote_remind_stale()
