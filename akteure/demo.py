@@ -13,101 +13,203 @@ from .services import person_link_account
 
 ORGANISATIONEN = {
     "Schule": [
-        "Grundschule am Lindenplatz", "Grundschule Broich", "Grundschule Sonnenhügel",
-        "Gesamtschule Nord", "Realschule am Park", "Gymnasium Stadtmitte",
-        "Förderschule Regenbogen", "Berufskolleg Musterstadt",
+        "Grundschule am Lindenplatz",
+        "Grundschule Broich",
+        "Grundschule Sonnenhügel",
+        "Gesamtschule Nord",
+        "Realschule am Park",
+        "Gymnasium Stadtmitte",
+        "Förderschule Regenbogen",
+        "Berufskolleg Musterstadt",
     ],
     "Kita": [
-        "Kita Sonnenblume", "Kita Pusteblume", "Familienzentrum Arche", "Kita Kunterbunt",
-        "Kita St. Marien", "Kita Löwenzahn", "Waldkindergarten Eichhörnchen",
+        "Kita Sonnenblume",
+        "Kita Pusteblume",
+        "Familienzentrum Arche",
+        "Kita Kunterbunt",
+        "Kita St. Marien",
+        "Kita Löwenzahn",
+        "Waldkindergarten Eichhörnchen",
         "Kita Regenbogenland",
     ],
     "Verein": [
-        "TuS Musterstadt 1920 e.V.", "SV Blau-Weiß Nord e.V.", "Schwimmverein Delfin e.V.",
-        "Kulturverein Brücke e.V.", "Deutsch-Türkischer Freundeskreis e.V.",
-        "Elterninitiative Zusammen e.V.", "Stadtsportbund Musterstadt e.V.",
+        "TuS Musterstadt 1920 e.V.",
+        "SV Blau-Weiß Nord e.V.",
+        "Schwimmverein Delfin e.V.",
+        "Kulturverein Brücke e.V.",
+        "Deutsch-Türkischer Freundeskreis e.V.",
+        "Elterninitiative Zusammen e.V.",
+        "Stadtsportbund Musterstadt e.V.",
     ],
     "Träger der Jugendhilfe": [
-        "Jugendzentrum Offene Tür Mitte", "Jugendtreff Bahnhof", "Caritas Jugendhilfe Region",
-        "Diakonie Familienhilfe", "AWO Jugendmigrationsdienst", "Internationaler Bund Jugendhilfe",
+        "Jugendzentrum Offene Tür Mitte",
+        "Jugendtreff Bahnhof",
+        "Caritas Jugendhilfe Region",
+        "Diakonie Familienhilfe",
+        "AWO Jugendmigrationsdienst",
+        "Internationaler Bund Jugendhilfe",
     ],
     "Beratungsstelle": [
-        "Erziehungsberatungsstelle Musterstadt", "Schwangerschaftsberatung Lebensweg",
-        "Suchtberatung Kompass", "Schuldnerberatung Musterstadt", "Frauenberatungsstelle",
+        "Erziehungsberatungsstelle Musterstadt",
+        "Schwangerschaftsberatung Lebensweg",
+        "Suchtberatung Kompass",
+        "Schuldnerberatung Musterstadt",
+        "Frauenberatungsstelle",
         "Integrationsagentur Brückenbau",
     ],
     "Gesundheitswesen": [
-        "Kinder- und Jugendgesundheitsdienst", "Kinderarztpraxis am Markt",
-        "Hebammenpraxis Lebensanfang", "Frühe Hilfen Familienhebammen",
-        "Sozialpädiatrisches Zentrum", "Ambulanz für Kinder- und Jugendpsychiatrie",
+        "Kinder- und Jugendgesundheitsdienst",
+        "Kinderarztpraxis am Markt",
+        "Hebammenpraxis Lebensanfang",
+        "Frühe Hilfen Familienhebammen",
+        "Sozialpädiatrisches Zentrum",
+        "Ambulanz für Kinder- und Jugendpsychiatrie",
     ],
     "Verwaltung": [
-        "Jugendamt Musterstadt", "Sozialamt Musterstadt", "Schulverwaltungsamt Musterstadt",
-        "Stadtbibliothek Musterstadt", "Kommunales Integrationszentrum",
+        "Jugendamt Musterstadt",
+        "Sozialamt Musterstadt",
+        "Schulverwaltungsamt Musterstadt",
+        "Stadtbibliothek Musterstadt",
+        "Kommunales Integrationszentrum",
     ],
     "Jobcenter": [
-        "Jobcenter Musterstadt", "Berufsberatung der Agentur für Arbeit",
+        "Jobcenter Musterstadt",
+        "Berufsberatung der Agentur für Arbeit",
         "Jugendberufsagentur Musterstadt",
     ],
     "Polizei": ["Polizei Bezirksdienst Mitte", "Polizei Kriminalprävention und Opferschutz"],
     "Politik": ["Jugendhilfeausschuss", "Integrationsrat", "Ausschuss für Soziales"],
     "Religionsgemeinschaft": [
-        "Ev. Kirchengemeinde Musterstadt", "Kath. Pfarrei St. Sebastian", "Moscheegemeinde Nord",
+        "Ev. Kirchengemeinde Musterstadt",
+        "Kath. Pfarrei St. Sebastian",
+        "Moscheegemeinde Nord",
     ],
-    "Bildung und Kultur": ["Volkshochschule Musterstadt", "Musikschule Musterstadt",
-                           "Familienbildungsstätte"],
+    "Bildung und Kultur": [
+        "Volkshochschule Musterstadt",
+        "Musikschule Musterstadt",
+        "Familienbildungsstätte",
+    ],
 }
 
-VORNAMEN = ["Anna", "Ben", "Carla", "David", "Elif", "Felix", "Greta", "Hakan", "Ida", "Jonas",
-            "Karin", "Lukas", "Mira", "Nils", "Olga", "Peter", "Rana", "Stefan", "Tanja", "Yusuf"]
-NACHNAMEN = ["Albers", "Brandt", "Celik", "Dreher", "Engel", "Franke", "Gerlach", "Hoffmann",
-             "Ilic", "Jansen", "Kaya", "Lorenz", "Meier", "Nowak", "Otto", "Peters", "Richter",
-             "Schulz", "Thiel", "Vogt", "Winter", "Yilmaz", "Ziegler"]
-FUNKTIONEN = ["Leitung", "Stellvertretende Leitung", "Schulsozialarbeit", "Fachkraft",
-              "Koordination", "Vorstand", "Ansprechperson Prävention"]
-ZIELGRUPPEN = ["Kinder", "Jugendliche", "Eltern", "Alleinerziehende", "Familien mit "
-               "Zuwanderungsgeschichte", "Fachkräfte", "Kinder mit Behinderung"]
+VORNAMEN = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elif",
+    "Felix",
+    "Greta",
+    "Hakan",
+    "Ida",
+    "Jonas",
+    "Karin",
+    "Lukas",
+    "Mira",
+    "Nils",
+    "Olga",
+    "Peter",
+    "Rana",
+    "Stefan",
+    "Tanja",
+    "Yusuf",
+]
+NACHNAMEN = [
+    "Albers",
+    "Brandt",
+    "Celik",
+    "Dreher",
+    "Engel",
+    "Franke",
+    "Gerlach",
+    "Hoffmann",
+    "Ilic",
+    "Jansen",
+    "Kaya",
+    "Lorenz",
+    "Meier",
+    "Nowak",
+    "Otto",
+    "Peters",
+    "Richter",
+    "Schulz",
+    "Thiel",
+    "Vogt",
+    "Winter",
+    "Yilmaz",
+    "Ziegler",
+]
+FUNKTIONEN = [
+    "Leitung",
+    "Stellvertretende Leitung",
+    "Schulsozialarbeit",
+    "Fachkraft",
+    "Koordination",
+    "Vorstand",
+    "Ansprechperson Prävention",
+]
+ZIELGRUPPEN = [
+    "Kinder",
+    "Jugendliche",
+    "Eltern",
+    "Alleinerziehende",
+    "Familien mit Zuwanderungsgeschichte",
+    "Fachkräfte",
+    "Kinder mit Behinderung",
+]
 
 # Offer themes by sector: (title pattern, phase indices, field names). Phases: 0 Schwangerschaft,
 # 1 0-3, 2 3-6, 3 6-10, 4 10-16, 5 16-27.
 THEMEN = {
-    "Schule": [("Hausaufgabenhilfe", [3, 4], ["Sprache und Bildung"]),
-               ("Schulsozialarbeit: offene Sprechstunde", [3, 4], ["Gesundheit",
-                "Sozialraum und Wohnen"]),
-               ("Streitschlichter-Ausbildung", [4], ["Rassismus und Diskriminierung"])],
-    "Kita": [("Sprachförderung im Kita-Alltag", [2], ["Sprache und Bildung"]),
-             ("Elterncafé", [1, 2], ["Sozialraum und Wohnen"]),
-             ("Bewegungskita: Turnen für die Kleinsten", [1, 2], ["Sport und Freizeit",
-              "Gesundheit"])],
-    "Verein": [("Schnuppertraining für Kinder", [3, 4], ["Sport und Freizeit"]),
-               ("Ferienfreizeit", [3, 4], ["Sport und Freizeit"]),
-               ("Hausaufgabentreff mit Ehrenamtlichen", [3, 4], ["Sprache und Bildung"])],
-    "Träger der Jugendhilfe": [("Offener Jugendtreff", [4, 5], ["Sport und Freizeit",
-                                "Sozialraum und Wohnen"]),
-                               ("Mädchengruppe", [4], ["Rassismus und Diskriminierung"]),
-                               ("Familienhilfe in Familien", [1, 2, 3], ["Gesundheit"])],
-    "Beratungsstelle": [("Erziehungsberatung für Eltern", [1, 2, 3, 4], ["Gesundheit"]),
-                        ("Beratung bei Diskriminierung", [4, 5], ["Rassismus und "
-                         "Diskriminierung"]),
-                        ("Schwangerenberatung", [0], ["Gesundheit"])],
-    "Gesundheitswesen": [("Familienhebamme: Besuche nach der Geburt", [0, 1], ["Gesundheit"]),
-                         ("Babysprechstunde", [0, 1], ["Gesundheit"]),
-                         ("Sprechstunde Psychische Gesundheit", [4, 5], ["Gesundheit"])],
-    "Verwaltung": [("Willkommensbesuch für Neugeborene", [0, 1], ["Sozialraum und Wohnen"]),
-                   ("Vorlesestunde in der Bibliothek", [2, 3], ["Sprache und Bildung",
-                    "Kultur und Religion"]),
-                   ("Beratung zu Bildung und Teilhabe", [2, 3, 4], ["Sozialraum und Wohnen"])],
-    "Jobcenter": [("Coaching für den Berufseinstieg", [5], ["Arbeitsmarkt"]),
-                  ("Bewerbungstraining", [5], ["Arbeitsmarkt"])],
+    "Schule": [
+        ("Hausaufgabenhilfe", [3, 4], ["Sprache und Bildung"]),
+        ("Schulsozialarbeit: offene Sprechstunde", [3, 4], ["Gesundheit", "Sozialraum und Wohnen"]),
+        ("Streitschlichter-Ausbildung", [4], ["Rassismus und Diskriminierung"]),
+    ],
+    "Kita": [
+        ("Sprachförderung im Kita-Alltag", [2], ["Sprache und Bildung"]),
+        ("Elterncafé", [1, 2], ["Sozialraum und Wohnen"]),
+        ("Bewegungskita: Turnen für die Kleinsten", [1, 2], ["Sport und Freizeit", "Gesundheit"]),
+    ],
+    "Verein": [
+        ("Schnuppertraining für Kinder", [3, 4], ["Sport und Freizeit"]),
+        ("Ferienfreizeit", [3, 4], ["Sport und Freizeit"]),
+        ("Hausaufgabentreff mit Ehrenamtlichen", [3, 4], ["Sprache und Bildung"]),
+    ],
+    "Träger der Jugendhilfe": [
+        ("Offener Jugendtreff", [4, 5], ["Sport und Freizeit", "Sozialraum und Wohnen"]),
+        ("Mädchengruppe", [4], ["Rassismus und Diskriminierung"]),
+        ("Familienhilfe in Familien", [1, 2, 3], ["Gesundheit"]),
+    ],
+    "Beratungsstelle": [
+        ("Erziehungsberatung für Eltern", [1, 2, 3, 4], ["Gesundheit"]),
+        ("Beratung bei Diskriminierung", [4, 5], ["Rassismus und Diskriminierung"]),
+        ("Schwangerenberatung", [0], ["Gesundheit"]),
+    ],
+    "Gesundheitswesen": [
+        ("Familienhebamme: Besuche nach der Geburt", [0, 1], ["Gesundheit"]),
+        ("Babysprechstunde", [0, 1], ["Gesundheit"]),
+        ("Sprechstunde Psychische Gesundheit", [4, 5], ["Gesundheit"]),
+    ],
+    "Verwaltung": [
+        ("Willkommensbesuch für Neugeborene", [0, 1], ["Sozialraum und Wohnen"]),
+        ("Vorlesestunde in der Bibliothek", [2, 3], ["Sprache und Bildung", "Kultur und Religion"]),
+        ("Beratung zu Bildung und Teilhabe", [2, 3, 4], ["Sozialraum und Wohnen"]),
+    ],
+    "Jobcenter": [
+        ("Coaching für den Berufseinstieg", [5], ["Arbeitsmarkt"]),
+        ("Bewerbungstraining", [5], ["Arbeitsmarkt"]),
+    ],
     "Polizei": [("Präventionsunterricht: Sicher im Netz", [4], ["Sozialraum und Wohnen"])],
     "Politik": [],
-    "Religionsgemeinschaft": [("Krabbelgruppe im Gemeindehaus", [1], ["Kultur und Religion"]),
-                              ("Interreligiöser Kinderchor", [3], ["Kultur und Religion"])],
-    "Bildung und Kultur": [("Deutschkurs für Eltern mit Kinderbetreuung", [1, 2],
-                            ["Sprache und Bildung"]),
-                           ("Musikalische Früherziehung", [2], ["Kultur und Religion"]),
-                           ("Elternkurs Starke Eltern – starke Kinder", [2, 3],
-                            ["Gesundheit"])],
+    "Religionsgemeinschaft": [
+        ("Krabbelgruppe im Gemeindehaus", [1], ["Kultur und Religion"]),
+        ("Interreligiöser Kinderchor", [3], ["Kultur und Religion"]),
+    ],
+    "Bildung und Kultur": [
+        ("Deutschkurs für Eltern mit Kinderbetreuung", [1, 2], ["Sprache und Bildung"]),
+        ("Musikalische Früherziehung", [2], ["Kultur und Religion"]),
+        ("Elternkurs Starke Eltern – starke Kinder", [2, 3], ["Gesundheit"]),
+    ],
 }
 
 
@@ -162,8 +264,10 @@ def build(users: dict) -> None:
                     Einwilligung.objects.get_or_create(
                         person=person,
                         purpose=Einwilligung.Zweck.VERZEICHNIS,
-                        defaults={"method": Einwilligung.Weg.FORMULAR,
-                                  "given_at": now - timedelta(days=rng.randint(30, 600))},
+                        defaults={
+                            "method": Einwilligung.Weg.FORMULAR,
+                            "given_at": now - timedelta(days=rng.randint(30, 600)),
+                        },
                     )
             for k, (thema, phase_idx, feld_names) in enumerate(THEMEN[typ_name]):
                 title = f"{thema} ({name})"
@@ -177,8 +281,9 @@ def build(users: dict) -> None:
                         "description": f"{thema}: ein Angebot von {name} für Familien in "
                         f"Musterstadt. Anmeldung und Fragen über die Ansprechperson.",
                         "sozialraum": org.sozialraum,
-                        "languages": rng.choice(["Deutsch", "Deutsch, Türkisch",
-                                                 "Deutsch, Arabisch, Englisch"]),
+                        "languages": rng.choice(
+                            ["Deutsch", "Deutsch, Türkisch", "Deutsch, Arabisch, Englisch"]
+                        ),
                         "cost": rng.choice(list(Angebot.Kosten)),
                         "contact": personen[k % len(personen)],
                         "is_public": rng.random() < 0.9,
@@ -189,11 +294,13 @@ def build(users: dict) -> None:
                 angebot.handlungsfelder.set([felder[f] for f in feld_names])
                 angebot.zielgruppen.set(rng.sample(zielgruppen, 2))
     person_link_account(
-        user=users["moderation"], organisation=Organisation.objects.get(slug="familienzentrum-arche")
+        user=users["moderation"],
+        organisation=Organisation.objects.get(slug="familienzentrum-arche"),
     )
     person_link_account(
         user=users["partner"], organisation=Organisation.objects.get(slug="kita-sonnenblume")
     )
     person_link_account(
-        user=users["koordination"], organisation=Organisation.objects.get(slug="jugendamt-musterstadt")
+        user=users["koordination"],
+        organisation=Organisation.objects.get(slug="jugendamt-musterstadt"),
     )

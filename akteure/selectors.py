@@ -18,13 +18,26 @@ def _words(q: str) -> list[str]:
     return [w for w in q.split() if w][:10]
 
 
+def _prefix_query(q: str) -> SearchQuery | None:
+    """Every word as a stemmed prefix, all required: "Sprach" finds "Sprachförderung", the
+    compounds German is full of. Only letters and digits reach to_tsquery, so no input breaks it.
+    """
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in _words(q)]
+    terms = [f"{w}:*" for w in words if w]
+    if not terms:
+        return None
+    return SearchQuery(" & ".join(terms), config=search.CONFIG, search_type="raw")
+
+
 def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
     """German full-text search, ranked (title before description); a plain fallback on SQLite."""
     q = q.strip()
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        query = SearchQuery(q, config=search.CONFIG, search_type="websearch")
+        query = _prefix_query(q)
+        if query is None:
+            return qs.none()
         return (
             qs.annotate(suche=search.angebot_vector())
             .filter(suche=query)
@@ -41,7 +54,9 @@ def organisationen_search(qs: QuerySet[Organisation], q: str) -> QuerySet[Organi
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        query = SearchQuery(q, config=search.CONFIG, search_type="websearch")
+        query = _prefix_query(q)
+        if query is None:
+            return qs.none()
         return (
             qs.annotate(suche=search.organisation_vector())
             .filter(suche=query)
