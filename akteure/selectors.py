@@ -3,6 +3,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from netzwerk.models import Handlungsfeld, Lebensphase
+from netzwerk.rules import is_koordination, is_partner
 
 from . import search
 from .models import Angebot, Organisation, Person
@@ -87,9 +88,10 @@ def organisationen_for_list() -> QuerySet[Organisation]:
 
 
 def personen_visible_to(user, organisation: Organisation) -> QuerySet[Person]:
-    """Members see every contact person; the public only those who consented."""
+    """Coordinators and partners, who work with them, see every contact person; everyone else
+    (the public, committee members) only those who consented."""
     qs = organisation.personen.active()
-    if user.is_authenticated and user.is_approved:
+    if is_koordination(user) or is_partner(user):
         return qs
     return qs.with_public_consent()
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
@@ -48,10 +49,12 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
             rolle=form.cleaned_data["rolle"],
             organisation=form.cleaned_data["organisation"],
         )
-        messages.success(request, f"{user} ist freigegeben und wird per E-Mail informiert.")
+        messages.success(
+            request, _("%(user)s ist freigegeben und wird per E-Mail informiert.") % {"user": user}
+        )
     else:
         account_reject(user=user, rejected_by=request.user)
-        messages.info(request, f"Die Registrierung von {user} ist abgelehnt.")
+        messages.info(request, _("Die Registrierung von %(user)s ist abgelehnt.") % {"user": user})
     return redirect("akteure:freigabe-list")
 
 
@@ -111,7 +114,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Die Angaben Ihrer Organisation sind gespeichert.")
+        messages.success(request, _("Die Angaben Ihrer Organisation sind gespeichert."))
         return redirect(organisation)
     return render(
         request,
@@ -199,7 +202,7 @@ def angebot_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = AngebotForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         angebot = services.angebot_create(organisation=organisation, form=form)
-        messages.success(request, "Das Angebot ist angelegt.")
+        messages.success(request, _("Das Angebot ist angelegt."))
         return redirect(angebot)
     return _angebot_form_page(request, form, organisation)
 
@@ -212,7 +215,7 @@ def angebot_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = AngebotForm(request.POST or None, instance=angebot, organisation=angebot.organisation)
     if request.method == "POST" and form.is_valid():
         services.angebot_update(form=form)
-        messages.success(request, "Das Angebot ist gespeichert und als aktuell bestätigt.")
+        messages.success(request, _("Das Angebot ist gespeichert und als aktuell bestätigt."))
         return redirect(angebot)
     return _angebot_form_page(request, form, angebot.organisation, angebot)
 
@@ -222,7 +225,7 @@ def angebot_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def angebot_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     angebot = get_object_for_user(request, Angebot.objects.all(), "akteure.edit_angebot", slug=slug)
     services.angebot_confirm(angebot=angebot)
-    messages.success(request, "Danke! Das Angebot ist als aktuell bestätigt.")
+    messages.success(request, _("Danke! Das Angebot ist als aktuell bestätigt."))
     return redirect(angebot)
 
 

@@ -11,15 +11,28 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "first_name", "last_name", "approved_at", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
     search_fields = ["email", "first_name", "last_name", "organisation_hint"]
-    readonly_fields = ["approved_at", "approved_by", "last_login", "date_joined"]
+    readonly_fields = [
+        "approved_at",
+        "approved_by",
+        "rejected_at",
+        "rejected_by",
+        "last_login",
+        "date_joined",
+    ]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "organisation_hint"]}),
-        (_("Freigabe"), {"fields": ["approved_at", "approved_by"]}),
+        (_("Freigabe"), {"fields": ["approved_at", "approved_by", "rejected_at", "rejected_by"]}),
         (_("Rechte"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Daten"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        # Only a superuser hands out rights; coordinators approve accounts in the portal.
+        return [*self.readonly_fields, "is_staff", "is_superuser", "groups", "is_active"]
 
 
 class VokabularAdmin(admin.ModelAdmin):

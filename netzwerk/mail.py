@@ -9,6 +9,8 @@ def mail_send(*, name: str, context: dict, to: list[str]) -> None:
     if not to:
         return
     context = {"portal_name": settings.PORTAL_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    body = render_to_string(f"emails/{name}_body.txt", context)
+    subject = " ".join(
+        render_to_string(f"emails/{name}_subject.txt", context, using="text").split()
+    )
+    body = render_to_string(f"emails/{name}_body.txt", context, using="text")
     EmailMessage(subject=subject, body=body, to=to).send()

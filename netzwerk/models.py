@@ -59,6 +59,15 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    rejected_at = models.DateTimeField(_("abgelehnt am"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        "self",
+        verbose_name=_("abgelehnt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -72,6 +81,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        """What others may see of this account: the name, never the e-mail address."""
+        return self.get_full_name() or _("(ohne Namen)")
 
     @property
     def is_approved(self) -> bool:

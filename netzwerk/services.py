@@ -4,8 +4,10 @@ from django.utils import timezone
 
 from .models import Rolle, Rueckmeldung, User
 
-# Apps whose every model a coordinator may manage in the back office.
-KOORDINATION_APPS = ("netzwerk", "akteure", "foren", "konferenzen", "account", "mfa")
+# Apps whose models a coordinator manages in the back office. Not allauth's account/mfa tables
+# (they hold second-factor secrets), and accounts only to look at: rights are given in the portal.
+KOORDINATION_APPS = ("netzwerk", "akteure", "foren", "konferenzen")
+KOORDINATION_USER_PERMS = ("view_user",)
 
 
 def rollen_ensure() -> None:
@@ -13,8 +15,12 @@ def rollen_ensure() -> None:
     for rolle in Rolle:
         Group.objects.get_or_create(name=rolle.value)
     koordination = Group.objects.get(name=Rolle.KOORDINATION)
-    perms = Permission.objects.filter(content_type__app_label__in=KOORDINATION_APPS)
-    koordination.permissions.add(*perms)
+    perms = Permission.objects.filter(content_type__app_label__in=KOORDINATION_APPS).exclude(
+        content_type__model="user"
+    ) | Permission.objects.filter(
+        content_type__app_label="netzwerk", codename__in=KOORDINATION_USER_PERMS
+    )
+    koordination.permissions.set(perms)
 
 
 @transaction.atomic
@@ -25,7 +31,9 @@ def user_approve(*, user: User, approved_by: User, rolle: str) -> User:
     user.approved_at = timezone.now()
     user.approved_by = approved_by
     user.is_active = True
-    user.save(update_fields=["approved_at", "approved_by", "is_active"])
+    # Coordinators keep the network's data in the back office too.
+    user.is_staff = user.is_staff or rolle == Rolle.KOORDINATION
+    user.save(update_fields=["approved_at", "approved_by", "is_active", "is_staff"])
     user.groups.add(Group.objects.get(name=rolle))
     from .tasks import notify_account_approved
 
@@ -38,8 +46,12 @@ def account_reject(*, user: User, rejected_by: User) -> User:
     """A rejected sign-up can no longer log in; the row stays so the decision is attributable."""
     user.is_active = False
     user.approved_at = None
-    user.approved_by = rejected_by
-    user.save(update_fields=["is_active", "approved_at", "approved_by"])
+    user.approved_by = None
+    user.rejected_at = timezone.now()
+    user.rejected_by = rejected_by
+    user.save(
+        update_fields=["is_active", "approved_at", "approved_by", "rejected_at", "rejected_by"]
+    )
     return user
 
 

@@ -95,6 +95,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails: no HTML escaping ("Müller & Söhne" stays as it is).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .rules import is_koordination
 
 netzwerk_patterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,10 @@ admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Verwaltung"
 # The back office logs in through allauth, so rate limits and TOTP apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
+# Staff alone is not enough: only approved coordinators (whom the TOTP middleware guards) enter.
+admin.site.has_permission = lambda request: bool(
+    request.user.is_active and request.user.is_staff and is_koordination(request.user)
+)
 
 urlpatterns = [
     path("", include((netzwerk_patterns, "netzwerk"))),

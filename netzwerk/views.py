@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,7 +47,7 @@ def barrierefreiheit(request: HttpRequest) -> HttpResponse:
         if not form.is_spam():
             rueckmeldung_create(**{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(
-            request, "Danke! Ihre Rückmeldung ist bei der Koordination des Netzwerks angekommen."
+            request, _("Danke! Ihre Rückmeldung ist bei der Koordination des Netzwerks angekommen.")
         )
         return redirect("netzwerk:barrierefreiheit")
     return render(request, "netzwerk/barrierefreiheit.html", {"form": form})

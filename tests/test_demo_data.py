@@ -10,6 +10,11 @@ from netzwerk.models import Handlungsfeld, Lebensphase, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _development_mode(settings):
+    settings.DEBUG = True  # demo data is for development only; pytest-django turns DEBUG off
+
+
 def _snapshot() -> list:
     return [
         sorted(Organisation.objects.values_list("slug", "sozialraum__slug", "street")),
@@ -51,3 +56,12 @@ def test_every_demo_login_works_and_lands_on_the_dashboard():
         # The coordinator's next step is the TOTP code, everyone else is in.
         expected = reverse("mfa_authenticate") if local == "koordination" else "/dashboard/"
         assert response["Location"] == expected, local
+
+
+def test_demo_data_refuses_to_run_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="nie im Betrieb"):
+        call_command("demo_data", quiet=True)
+    assert not User.objects.filter(email__endswith="@demo.example").exists()

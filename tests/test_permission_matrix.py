@@ -32,6 +32,8 @@ APPROVED = {**SIGNED_IN, "wartend": 404, "anonym": 404}
 OWN_ORGANISATION = {**KOORDINATION_ONLY, "partner": 200}
 # allauth's own pages for signed-in people (reachable without TOTP: that is where it is set up).
 ACCOUNT_PAGE = {**ALL, "anonym": 302}
+# Everyone, but a coordinator without TOTP, who may only set it up (and see e-mail and logout).
+NOT_WITHOUT_TOTP = {**ALL, "koordination_ohne_2fa": 302}
 # allauth sends signed-in people away from login and sign-up.
 ENTRANCE = {**dict.fromkeys(ROLES, 302), "anonym": 200}
 
@@ -119,22 +121,22 @@ MATRIX = [
     Case("account_login", ENTRANCE),
     Case("account_signup", ENTRANCE),
     Case("account_logout", {**ALL, "anonym": 302}),
-    Case("account_inactive", ALL),
+    Case("account_inactive", NOT_WITHOUT_TOTP),
     Case("account_email", ACCOUNT_PAGE),
-    Case("account_change_password", ACCOUNT_PAGE),
+    Case("account_change_password", {**ACCOUNT_PAGE, "koordination_ohne_2fa": 302}),
     Case("account_set_password", dict.fromkeys(ROLES, 302), note="all have a password"),
     Case("account_reauthenticate", ACCOUNT_PAGE),
-    Case("account_email_verification_sent", ALL),
-    Case("account_confirm_email", ALL, kwargs=lambda w: {"key": "ungueltig"}),
-    Case("account_reset_password", ALL),
-    Case("account_reset_password_done", ALL),
+    Case("account_email_verification_sent", NOT_WITHOUT_TOTP),
+    Case("account_confirm_email", NOT_WITHOUT_TOTP, kwargs=lambda w: {"key": "ungueltig"}),
+    Case("account_reset_password", NOT_WITHOUT_TOTP),
+    Case("account_reset_password_done", NOT_WITHOUT_TOTP),
     Case(
         "account_reset_password_from_key",
-        ALL,
+        NOT_WITHOUT_TOTP,
         kwargs=lambda w: {"uidb36": "0", "key": "ungueltig-x"},
         note="an invalid link shows a page that says so",
     ),
-    Case("account_reset_password_from_key_done", ALL),
+    Case("account_reset_password_from_key_done", NOT_WITHOUT_TOTP),
     Case(
         "account_confirm_login_code",
         dict.fromkeys(ROLES, 302),
@@ -206,30 +208,61 @@ def test_a_coordinator_without_totp_is_sent_to_set_it_up(client_as):
     assert response["Location"] in (reverse("mfa_activate_totp"), reverse("mfa_reauthenticate"))
 
 
+# Back-office pages a coordinator may not open: allauth's tables (second-factor secrets), groups,
+# and creating accounts (rights are given in the portal's approval, not in the admin).
+NOT_FOR_KOORDINATION = (
+    "admin:account_",
+    "admin:mfa_",
+    "admin:auth_group",
+    "admin:netzwerk_user_add",
+)
+
+
 @pytest.mark.parametrize(
     ("role", "expected", "expected_login"),
     [
         ("anonym", 302, 302),  # to the portal's (allauth's) login, so TOTP applies
+        ("wartend", 302, 403),
         ("partner", 302, 403),
+        ("moderation", 302, 403),
         ("gremium", 302, 403),
+        ("koordination_ohne_2fa", 302, 302),  # to setting up TOTP first
+        ("staff_ohne_freigabe", 302, 302),  # staff flag, never approved: no back office, TOTP first
         ("koordination", 200, 302),  # already signed in: on to the admin index
     ],
 )
-def test_the_back_office_is_only_for_staff(role, expected, expected_login, client_as):
-    client = client_as(role)
+def test_the_back_office_is_only_for_coordinators(role, expected, expected_login, client_as, welt):
+    if role == "staff_ohne_freigabe":
+        from .factories import UserFactory
+
+        user = UserFactory(email="staff@test.example", is_staff=True, approved_at=None)
+        user.groups.add(welt.users["koordination"].groups.get())
+        client = client_as("anonym")
+        client.force_login(user)
+    else:
+        client = client_as(role)
     checked = 0
     for name, params in named_urls().items():
         if not name.startswith(ADMIN_NAMESPACE) or params or name == "admin:logout":
             continue
         if name in ("admin:app_list", "admin:autocomplete"):
-            continue  # need an app label / query parameters; same staff check as admin:index
+            continue  # need an app label / query parameters; same check as admin:index
         response = client.get(reverse(name))
         checked += 1
         if name == "admin:login":
             assert response.status_code == expected_login, (name, response.status_code)
-        elif role == "koordination" and "auth_group" in name:
-            # Coordinators manage the network's apps, not Django's groups.
+        elif role == "koordination" and name.startswith(NOT_FOR_KOORDINATION):
             assert response.status_code == 403, (name, response.status_code)
         else:
             assert response.status_code == expected, (name, response.status_code)
     assert checked > 10
+
+
+def test_a_coordinator_cannot_make_anyone_superuser_in_the_back_office(client_as, welt):
+    partner = welt.users["partner"]
+    url = reverse("admin:netzwerk_user_change", args=[partner.pk])
+    client = client_as("koordination")
+    assert client.get(url).status_code == 200  # may look
+    client.post(url, {"email": partner.email, "is_superuser": "on", "is_staff": "on"})
+    partner.refresh_from_db()
+    assert not partner.is_superuser and not partner.is_staff

@@ -86,8 +86,10 @@ def test_the_public_sees_only_public_offers_and_consenting_people(client, client
     public = client.get(org.get_absolute_url()).content.decode()
     assert "Offen Person" in public and "Scheu Person" not in public
     assert "Fallbesprechung" not in public and "Sprachspiele" in public
-    member = client_as("gremium").get(org.get_absolute_url()).content.decode()
-    assert "Scheu Person" in member and "Fallbesprechung" in member
+    partner = client_as("partner").get(org.get_absolute_url()).content.decode()
+    assert "Scheu Person" in partner and "Fallbesprechung" in partner
+    gremium = client_as("gremium").get(org.get_absolute_url()).content.decode()
+    assert "Scheu Person" not in gremium and "Offen Person" in gremium
 
 
 def test_withdrawing_consent_removes_the_person_from_public_pages_at_once(client, welt):

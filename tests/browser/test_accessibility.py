@@ -76,3 +76,24 @@ def test_the_skip_link_moves_the_focus_to_the_content(page, live_server, welt):
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhalt"
+
+
+def test_the_error_page_is_accessible(page, live_server, welt, axe):
+    response = page.goto(f"{live_server.url}/gibt-es-nicht/")
+    assert response.status == 404
+    assert axe() == []
+
+
+def test_pages_break_no_content_security_rule(browser, live_server, welt):
+    """The other browser tests bypass CSP to inject axe; this one keeps it and listens."""
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    refused = []
+    page.on(
+        "console", lambda msg: refused.append(msg.text) if "Content Security" in msg.text else None
+    )
+    for path in ["/", "/konto/login/", "/akteure/praeventionskette/", "/barrierefreiheit/"]:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    context.close()
+    assert refused == []

@@ -103,6 +103,14 @@ def test_a_rejected_signup_can_no_longer_log_in(client_as, welt, signed_up_user)
     )
     signed_up_user.refresh_from_db()
     assert not signed_up_user.is_active
+    assert signed_up_user.rejected_by == welt.users["koordination"]
+    assert signed_up_user.approved_by is None
+    client = client_as("anonym")
+    response = client.post(
+        reverse("account_login"),
+        {"login": signed_up_user.email, "password": "Ein-sicheres-Passwort-42"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("account_inactive")
 
 
 def test_repeated_wrong_passwords_are_rate_limited(client, welt):

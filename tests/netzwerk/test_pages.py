@@ -119,3 +119,22 @@ def test_a_crash_shows_the_german_error_page(client, db, monkeypatch):
     response = client.get(reverse("netzwerk:impressum"))
     assert response.status_code == 500
     assert "Da ist etwas schiefgegangen" in response.content.decode()
+
+
+def test_plain_text_mails_are_not_html_escaped(client, welt, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("netzwerk:barrierefreiheit"),
+            {"name": "Müller & Söhne", "page_url": "/a?b=1&c=2", "message": "<b>fett</b> & gut"},
+        )
+    body = mail.outbox[0].body
+    assert "Müller & Söhne" in body and "/a?b=1&c=2" in body and "<b>fett</b> & gut" in body
+
+
+def test_a_forum_page_never_shows_a_moderators_e_mail_address(client, welt):
+    moderator = welt.users["moderation"]
+    moderator.first_name = moderator.last_name = ""
+    moderator.save()
+    welt.forum_public.moderators.add(moderator)
+    page = client.get(welt.forum_public.get_absolute_url()).content.decode()
+    assert moderator.email not in page

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -9,6 +10,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Keine Zugangsdaten ausgeben.")
 
     def handle(self, *args, quiet: bool = False, **options):
+        if not settings.DEBUG:
+            # Demo accounts have published passwords and a published TOTP secret.
+            raise CommandError("Demo-Daten nur im Entwicklungsmodus (DEBUG an), nie im Betrieb.")
         # Floor by floor, as the apps depend on each other; each later capability adds its part.
         from akteure import demo as akteure_demo
         from foren import demo as foren_demo
