@@ -137,3 +137,74 @@ def praeventionskette(*, user, sozialraum=None) -> dict:
         "max": most,
         "luecken": sum(1 for row in rows for c in row["cells"] if c["n"] == 0),
     }
+
+
+def person_export(person: Person) -> dict:
+    """Everything the portal holds on a person, for an access request (Art. 15 DSGVO)."""
+    user = person.user
+    return {
+        "person": {
+            "vorname": person.first_name,
+            "nachname": person.last_name,
+            "funktion": person.function,
+            "organisation": person.organisation.name if person.organisation else None,
+            "email": person.email,
+            "telefon": person.phone,
+            "zuletzt_aktiv": person.last_activity_at.isoformat()
+            if person.last_activity_at
+            else None,
+        },
+        "einwilligungen": [
+            {
+                "zweck": c.get_purpose_display(),
+                "erteilt_am": c.given_at.isoformat(),
+                "weg": c.get_method_display(),
+                "vermerk": c.note,
+                "widerrufen_am": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.einwilligungen.all()
+        ],
+        "ansprechperson_fuer_angebote": list(person.angebote.values_list("title", flat=True)),
+        "benutzerkonto": None
+        if user is None
+        else {
+            "email": user.email,
+            "registriert_am": user.date_joined.isoformat(),
+            "letzte_anmeldung": user.last_login.isoformat() if user.last_login else None,
+            "rollen": sorted(user.rollen()),
+            "foren": list(user.foren.values_list("name", flat=True)),
+        },
+        "aenderungen": [
+            {
+                "wann": h.history_date.isoformat(),
+                "art": h.get_history_type_display(),
+                "durch": str(h.history_user) if h.history_user else None,
+            }
+            for h in person.history.select_related("history_user")
+        ],
+    }
+
+
+def personen_for_review(*, now=None) -> QuerySet[Person]:
+    """Contact persons without activity for longer than the retention period (DSGVO review)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Min, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PERSON_RETENTION_DAYS)
+    first_seen = Subquery(
+        Person.history.model.objects.filter(id=OuterRef("pk"))
+        .values("id")
+        .annotate(first=Min("history_date"))
+        .values("first")[:1]
+    )
+    return (
+        Person.objects.active()
+        .select_related("organisation")
+        .annotate(aktiv=Coalesce("last_activity_at", "user__last_login", first_seen))
+        .filter(aktiv__lt=cutoff)
+        .order_by("aktiv")
+    )

@@ -128,3 +128,38 @@ def angebote_remind_stale(*, now=None) -> int:
             # A queryset update: a reminder is no change of the offer for its history.
             Angebot.objects.filter(pk=angebot.pk).update(reminder_sent_at=now)
     return sent
+
+
+@transaction.atomic
+def einwilligung_withdraw(*, einwilligung) -> None:
+    """Withdrawn consent takes the person off every public place at once: the public pages ask
+    for an active consent on every request, nothing is cached."""
+    if einwilligung.withdrawn_at is None:
+        einwilligung.withdrawn_at = timezone.now()
+        einwilligung.save(update_fields=["withdrawn_at"])
+
+
+@transaction.atomic
+def person_erase(*, person: Person) -> Person:
+    """Erasure (Art. 17 DSGVO): the person is anonymised, their history of personal values is
+    deleted; the row stays so counts (forum memberships, registrations) keep adding up."""
+    now = timezone.now()
+    person.einwilligungen.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    person.einwilligungen.update(note="")
+    person.first_name, person.last_name = "Gelöschte", "Person"
+    person.function = person.email = person.phone = ""
+    person.anonymized_at = now
+    user = person.user
+    person.user = None
+    person.save()
+    person.history.all().delete()  # old names and addresses live on in the history otherwise
+    person.einwilligungen.model.history.filter(person_id=person.pk).delete()
+    Angebot.objects.filter(contact=person).update(contact=None)
+    if user is not None:
+        user.email = f"geloescht-{user.pk}@invalid"
+        user.first_name = user.last_name = user.organisation_hint = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+    return person

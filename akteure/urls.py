@@ -17,6 +17,15 @@ urlpatterns = [
     path("angebote/<slug:slug>/", views.angebot_detail, name="angebot-detail"),
     path("angebote/<slug:slug>/bearbeiten/", views.angebot_edit, name="angebot-edit"),
     path("angebote/<slug:slug>/bestaetigen/", views.angebot_confirm, name="angebot-confirm"),
+    path("personen/pruefen/", views.person_review, name="person-review"),
+    path("personen/<int:pk>/", views.person_detail, name="person-detail"),
+    path("personen/<int:pk>/auskunft.json", views.person_export, name="person-export"),
+    path("personen/<int:pk>/loeschen/", views.person_erase, name="person-erase"),
+    path(
+        "einwilligungen/<int:pk>/widerrufen/",
+        views.einwilligung_withdraw,
+        name="einwilligung-withdraw",
+    ),
     path("praeventionskette/", views.praeventionskette, name="praeventionskette"),
     path("praeventionskette.svg", views.praeventionskette_svg, name="praeventionskette-svg"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from netzwerk.services import account_reject
 from . import karte_svg, selectors, services
 from .filters import AngebotFilter, OrganisationFilter
 from .forms import AngebotForm, FreigabeForm, OrganisationForm
-from .models import Angebot, Organisation
+from .models import Angebot, Einwilligung, Organisation, Person
 
 PAGE_SIZE = 25
 
@@ -100,6 +100,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "personen": selectors.personen_visible_to(user, organisation),
         "angebote": selectors.organisation_detail_angebote(user, organisation),
         "darf_bearbeiten": user.has_perm("akteure.edit_organisation", organisation),
+        "darf_personen": user.has_perm("akteure.manage_personen"),
     }
     if user.has_perm("akteure.see_history"):
         context["verlauf"] = organisation.history.select_related("history_user")[:20]
@@ -258,3 +259,65 @@ def praeventionskette_svg(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(karte_svg.render(_karte(request)), content_type="image/svg+xml")
     response["Content-Disposition"] = 'attachment; filename="praeventionskette.svg"'
     return response
+
+
+# --- DSGVO: access requests, erasure, consent, retention -------------------------------------
+def _person(request: HttpRequest, pk: int) -> Person:
+    return get_object_for_user(
+        request,
+        Person.objects.active().select_related("organisation", "user"),
+        "akteure.manage_personen",
+        pk=pk,
+    )
+
+
+@require_perm("akteure.manage_personen")
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    return render(
+        request,
+        "akteure/person_detail.html",
+        {
+            "person": person,
+            "auskunft": selectors.person_export(person),
+            "einwilligungen": person.einwilligungen.all(),
+        },
+    )
+
+
+@require_perm("akteure.manage_personen")
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    response = JsonResponse(
+        selectors.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="auskunft-person-{person.pk}.json"'
+    return response
+
+
+@require_POST
+@require_perm("akteure.manage_personen")
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    if request.POST.get("bestaetigt") != "ja":
+        messages.error(request, _("Bitte bestätigen Sie, dass die Person gelöscht werden soll."))
+        return redirect("akteure:person-detail", pk=person.pk)
+    organisation = person.organisation
+    services.person_erase(person=person)
+    messages.success(request, _("Die Person ist gelöscht (anonymisiert)."))
+    return redirect(organisation or "akteure:person-review")
+
+
+@require_POST
+@require_perm("akteure.manage_personen")
+def einwilligung_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    einwilligung = get_object_or_404(Einwilligung.objects.select_related("person"), pk=pk)
+    services.einwilligung_withdraw(einwilligung=einwilligung)
+    messages.success(request, _("Die Einwilligung ist widerrufen."))
+    return redirect("akteure:person-detail", pk=einwilligung.person_id)
+
+
+@require_perm("akteure.manage_personen")
+def person_review(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.personen_for_review(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "akteure/person_review.html", {"page": page})

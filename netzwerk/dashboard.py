@@ -1,6 +1,7 @@
 """The dashboard is the top floor: it reads the other apps through their selectors."""
 
-from akteure.selectors import organisation_of_user
+from akteure.models import Angebot
+from akteure.selectors import organisation_of_user, personen_for_review
 from foren.selectors import foren_moderated_by, foren_with_member
 
 from .context_processors import Rollen
@@ -14,9 +15,14 @@ def dashboard_context(user) -> dict:
     if rollen.koordination:
         context["wartende_freigaben"] = accounts_awaiting_approval().count()
         context["offene_rueckmeldungen"] = Rueckmeldung.objects.filter(done=False).count()
+        context["veraltete_angebote"] = Angebot.objects.stale().count()
+        context["personen_pruefen"] = personen_for_review().count()
     if rollen.moderation:
         context["moderierte_foren"] = list(foren_moderated_by(user))
     if rollen.approved:
         context["meine_foren"] = list(foren_with_member(user))
-        context["meine_organisation"] = organisation_of_user(user)
+        organisation = organisation_of_user(user)
+        context["meine_organisation"] = organisation
+        if organisation is not None:
+            context["meine_angebote"] = list(organisation.angebote.order_by("confirmed_at"))
     return context

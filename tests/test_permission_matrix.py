@@ -38,6 +38,19 @@ NOT_WITHOUT_TOTP = {**ALL, "koordination_ohne_2fa": 302}
 ENTRANCE = {**dict.fromkeys(ROLES, 302), "anonym": 200}
 
 
+def _person(welt) -> int:
+    return welt.users["partner"].person.pk
+
+
+def _consent(welt) -> int:
+    from akteure.models import Einwilligung
+
+    consent, _ = Einwilligung.objects.get_or_create(
+        person_id=_person(welt), purpose="verzeichnis", defaults={"method": "formular"}
+    )
+    return consent.pk
+
+
 @dataclass
 class Case:
     name: str
@@ -98,6 +111,22 @@ MATRIX = [
         kwargs=lambda w: {"slug": w.angebot_public.slug},
         method="post",
         note="confirmed, back to the offer",
+    ),
+    Case("akteure:person-review", KOORDINATION_ONLY),
+    Case("akteure:person-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
+    Case("akteure:person-export", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
+    Case(
+        "akteure:person-erase",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=lambda w: {"pk": _person(w)},
+        method="post",
+        note="without the confirmation box: back to the person, nothing erased",
+    ),
+    Case(
+        "akteure:einwilligung-withdraw",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=lambda w: {"pk": _consent(w)},
+        method="post",
     ),
     Case("akteure:praeventionskette", PUBLIC),
     Case("akteure:praeventionskette-svg", PUBLIC),
