@@ -123,3 +123,39 @@ class AngebotForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = organisation.personen.active()
         self.fields["website"].widget.attrs["placeholder"] = "https://"
+
+
+class ImportUploadForm(forms.Form):
+    art = forms.ChoiceField(label=_("Was importieren Sie?"), choices=[])
+    datei = forms.FileField(
+        label=_("Datei"),
+        help_text=_("Excel (.xlsx) oder CSV mit einer Kopfzeile; höchstens 10 MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Import
+
+        super().__init__(*args, **kwargs)
+        self.fields["art"].choices = Import.Art.choices
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per field: which column of the file holds it."""
+
+    def __init__(self, *args, imp, **kwargs):
+        from .importer import FELDER
+
+        super().__init__(*args, **kwargs)
+        columns = [("", _("– nicht importieren –"))] + [
+            (str(i), h) for i, h in enumerate(imp.headers)
+        ]
+        for feld in FELDER[imp.art]:
+            self.fields[feld.name] = forms.ChoiceField(
+                label=f"{feld.label}{' *' if feld.required else ''}",
+                choices=columns,
+                required=False,
+                initial=str(imp.mapping[feld.name]) if feld.name in imp.mapping else "",
+            )
+
+    def mapping(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.cleaned_data.items() if v != ""}

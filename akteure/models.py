@@ -256,3 +256,48 @@ class Angebot(models.Model):
 
     def is_stale(self, now=None) -> bool:
         return self.confirmed_at < stale_before(now)
+
+
+class Import(models.Model):
+    """A coordinator's import of organisations, persons or offers from CSV or XLSX."""
+
+    class Art(models.TextChoices):
+        ORGANISATIONEN = "organisationen", _("Organisationen")
+        PERSONEN = "personen", _("Ansprechpersonen")
+        ANGEBOTE = "angebote", _("Angebote")
+
+    class Status(models.TextChoices):
+        HOCHGELADEN = "hochgeladen", _("hochgeladen")
+        GEPRUEFT = "geprueft", _("geprüft, bereit")
+        LAEUFT = "laeuft", _("läuft")
+        FERTIG = "fertig", _("fertig")
+        FEHLGESCHLAGEN = "fehlgeschlagen", _("fehlgeschlagen")
+
+    art = models.CharField(_("Was"), max_length=20, choices=Art.choices)
+    file = models.FileField(_("Datei"), upload_to="imports/")
+    filename = models.CharField(_("Dateiname"), max_length=255)
+    headers = models.JSONField(_("Spalten"), default=list)
+    mapping = models.JSONField(_("Zuordnung"), default=dict)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.HOCHGELADEN
+    )
+    rows_total = models.PositiveIntegerField(_("Zeilen"), default=0)
+    created = models.PositiveIntegerField(_("angelegt"), default=0)
+    skipped = models.PositiveIntegerField(_("übersprungen (Dubletten)"), default=0)
+    message = models.TextField(_("Meldung"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("hochgeladen am"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Importe")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_art_display()}: {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("akteure:import-detail", kwargs={"pk": self.pk})

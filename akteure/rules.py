@@ -31,3 +31,4 @@ rules.add_perm("akteure.edit_angebot", is_koordination | (is_partner & is_own_an
 rules.add_perm("akteure.see_history", is_koordination)
 rules.add_perm("akteure.see_consents", is_koordination)
 rules.add_perm("akteure.manage_personen", is_koordination)
+rules.add_perm("akteure.import", is_koordination)

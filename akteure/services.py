@@ -163,3 +163,106 @@ def person_erase(*, person: Person) -> Person:
         user.save()
         user.emailaddress_set.all().delete()
     return person
+
+
+# --- Import -------------------------------------------------------------------------------------
+def _progress_key(pk: int) -> str:
+    return f"akteure:import:{pk}:fertig"
+
+
+def import_progress(imp) -> int:
+    """Rows written so far; kept in the cache, since the import's own transaction is invisible
+    to the request that asks until it commits."""
+    from django.core.cache import cache
+
+    return cache.get(_progress_key(imp.pk), 0)
+
+
+def import_upload(*, art: str, upload, user):
+    """Store the file and what its header says; nothing is imported yet."""
+    from django.core.files.base import ContentFile
+
+    from .importer import guess_mapping, read_table
+    from .models import Import
+
+    data = upload.read()
+    headers, rows = read_table(data, upload.name)  # ImportFehler: a German message for the form
+    imp = Import(
+        art=art,
+        filename=upload.name[:255],
+        headers=headers,
+        rows_total=len(rows),
+        mapping=guess_mapping(art, headers),
+        created_by=user,
+    )
+    imp.file.save(upload.name, ContentFile(data), save=False)
+    imp.save()
+    return imp
+
+
+def import_rows(imp) -> list[list[str]]:
+    from .importer import read_table
+
+    with imp.file.open("rb") as f:
+        return read_table(f.read(), imp.filename)[1]
+
+
+def import_check(*, imp, mapping: dict[str, int]):
+    """The dry run: every row checked, nothing written."""
+    from .importer import check
+    from .models import Import
+
+    imp.mapping = mapping
+    result = check(imp.art, import_rows(imp), mapping)
+    imp.status = Import.Status.GEPRUEFT if result.ok else Import.Status.HOCHGELADEN
+    imp.save(update_fields=["mapping", "status"])
+    return result
+
+
+def import_start(*, imp) -> bool:
+    """Small files are imported at once; large ones by a worker, with a progress display.
+    Returns True when the import runs in the background."""
+    from .models import Import
+    from .tasks import run_import
+
+    updated = Import.objects.filter(pk=imp.pk, status=Import.Status.GEPRUEFT).update(
+        status=Import.Status.LAEUFT
+    )
+    if not updated:
+        return False  # not checked, or started already (a double click)
+    if imp.rows_total <= settings.IMPORT_ASYNC_ROWS:
+        import_run(import_id=imp.pk)
+        return False
+    transaction.on_commit(lambda: run_import.delay(import_id=imp.pk))
+    return True
+
+
+def import_run(*, import_id: int) -> None:
+    from django.core.cache import cache
+
+    from .importer import execute
+    from .models import Import
+
+    imp = Import.objects.select_related("created_by").get(pk=import_id)
+    if imp.status != Import.Status.LAEUFT:
+        return
+    key = _progress_key(imp.pk)
+    cache.set(key, 0, timeout=86_400)
+    try:
+        result = execute(
+            imp, import_rows(imp), progress=lambda n: cache.set(key, n, timeout=86_400)
+        )
+    except Exception as exc:
+        imp.status, imp.message = Import.Status.FEHLGESCHLAGEN, f"Fehler: {exc}"
+        raise
+    else:
+        if result.ok:
+            imp.status = Import.Status.FERTIG
+            imp.created, imp.skipped = len(result.rows), len(result.duplicates)
+            imp.message = f"{len(result.rows)} angelegt, {len(result.duplicates)} übersprungen."
+        else:
+            imp.status = Import.Status.FEHLGESCHLAGEN
+            imp.message = "Nichts importiert: " + " ".join(result.errors[:20])
+    finally:
+        imp.finished_at = timezone.now()
+        imp.save()

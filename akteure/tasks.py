@@ -7,3 +7,8 @@ from . import services
 def remind_stale_angebote() -> int:
     """Celery beat, daily: owners of offers not confirmed for a year get a reminder."""
     return services.angebote_remind_stale()
+
+
+@shared_task(acks_late=True)
+def run_import(*, import_id: int) -> None:
+    services.import_run(import_id=import_id)

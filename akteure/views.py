@@ -13,8 +13,15 @@ from netzwerk.services import account_reject
 
 from . import karte_svg, selectors, services
 from .filters import AngebotFilter, OrganisationFilter
-from .forms import AngebotForm, FreigabeForm, OrganisationForm
-from .models import Angebot, Einwilligung, Organisation, Person
+from .forms import (
+    AngebotForm,
+    FreigabeForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    OrganisationForm,
+)
+from .importer import ImportFehler
+from .models import Angebot, Einwilligung, Import, Organisation, Person
 
 PAGE_SIZE = 25
 
@@ -321,3 +328,48 @@ def einwilligung_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def person_review(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.personen_for_review(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "akteure/person_review.html", {"page": page})
+
+
+# --- Import ------------------------------------------------------------------------------------
+@require_perm("akteure.import")
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imp = services.import_upload(
+                art=form.cleaned_data["art"], upload=form.cleaned_data["datei"], user=request.user
+            )
+        except ImportFehler as exc:
+            form.add_error("datei", str(exc))
+        else:
+            return redirect(imp)
+    return render(
+        request,
+        "akteure/import_list.html",
+        {"form": form, "importe": Import.objects.select_related("created_by")[:20]},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_perm("akteure.import")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = get_object_or_404(Import, pk=pk)
+    form = ImportMappingForm(request.POST or None, imp=imp)
+    context = {"imp": imp, "form": form, "fortschritt": services.import_progress(imp)}
+    if request.method == "POST" and request.POST.get("aktion") == "start":
+        services.import_start(imp=imp)
+        return redirect(imp)
+    if request.method == "POST" and form.is_valid():
+        context["pruefung"] = services.import_check(imp=imp, mapping=form.mapping())
+        context["vorschau"] = services.import_rows(imp)[:10]
+    return render(request, "akteure/import_detail.html", context)
+
+
+@require_perm("akteure.import")
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = get_object_or_404(Import, pk=pk)
+    return render(
+        request,
+        "akteure/_import_fortschritt.html",
+        {"imp": imp, "fortschritt": services.import_progress(imp)},
+    )

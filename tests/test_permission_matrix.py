@@ -51,6 +51,19 @@ def _consent(welt) -> int:
     return consent.pk
 
 
+def _import(welt) -> int:
+    from django.core.files.base import ContentFile
+
+    from akteure.models import Import
+
+    imp = Import.objects.first()
+    if imp is None:
+        imp = Import(art="organisationen", filename="o.csv", headers=["Name"], rows_total=1)
+        imp.file.save("o.csv", ContentFile(b"Name\nA\n"), save=False)
+        imp.save()
+    return imp.pk
+
+
 @dataclass
 class Case:
     name: str
@@ -112,6 +125,9 @@ MATRIX = [
         method="post",
         note="confirmed, back to the offer",
     ),
+    Case("akteure:import-list", KOORDINATION_ONLY),
+    Case("akteure:import-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _import(w)}),
+    Case("akteure:import-progress", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _import(w)}),
     Case("akteure:person-review", KOORDINATION_ONLY),
     Case("akteure:person-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
     Case("akteure:person-export", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
