@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -39,8 +40,10 @@ class Organisation(models.Model):
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+    # Kept by a PostgreSQL trigger (migration 0008) from name and description; empty on SQLite.
+    suchvektor = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["logo"])
+    history = HistoricalRecords(excluded_fields=["logo", "suchvektor"])
 
     class Meta:
         verbose_name = _("Organisation")
@@ -238,15 +241,20 @@ class Angebot(models.Model):
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # Kept by a PostgreSQL trigger (migration 0008) from title and description; empty on SQLite.
+    suchvektor = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["reminder_sent_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["reminder_sent_at", "updated_at", "suchvektor"])
     objects = AngebotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Angebot")
         verbose_name_plural = _("Angebote")
         ordering = ["title"]
-        indexes = [models.Index(fields=["confirmed_at"])]
+        indexes = [
+            models.Index(fields=["confirmed_at"]),
+            models.Index(fields=["title"]),  # the directory's order: a page is an index scan
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,29 +1,7 @@
-"""German full-text search on PostgreSQL: one expression for the index and for the query.
+"""German full-text search on PostgreSQL.
 
-The GIN indexes (migration 0004) are built on exactly these expressions, so that the planner uses
-them; keep both in step.
+The search vectors are stored columns kept by a trigger (migration 0008): title or name weighted
+A, description B. Queries filter and rank on the stored vector, which its GIN index serves.
 """
 
-from django.contrib.postgres.search import SearchVector
-
 CONFIG = "german"
-
-
-def angebot_vector() -> SearchVector:
-    return SearchVector("title", "description", config=CONFIG)
-
-
-def angebot_rank_vector() -> SearchVector:
-    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        "description", weight="B", config=CONFIG
-    )
-
-
-def organisation_vector() -> SearchVector:
-    return SearchVector("name", "description", config=CONFIG)
-
-
-def organisation_rank_vector() -> SearchVector:
-    return SearchVector("name", weight="A", config=CONFIG) + SearchVector(
-        "description", weight="B", config=CONFIG
-    )

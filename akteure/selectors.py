@@ -1,6 +1,7 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from netzwerk.models import Handlungsfeld, Lebensphase
 from netzwerk.rules import is_koordination, is_partner
@@ -40,9 +41,8 @@ def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
         if query is None:
             return qs.none()
         return (
-            qs.annotate(suche=search.angebot_vector())
-            .filter(suche=query)
-            .annotate(rank=SearchRank(search.angebot_rank_vector(), query))
+            qs.filter(suchvektor=query)
+            .annotate(rank=SearchRank(F("suchvektor"), query))
             .order_by("-rank", "title")
         )
     for word in _words(q):
@@ -59,9 +59,8 @@ def organisationen_search(qs: QuerySet[Organisation], q: str) -> QuerySet[Organi
         if query is None:
             return qs.none()
         return (
-            qs.annotate(suche=search.organisation_vector())
-            .filter(suche=query)
-            .annotate(rank=SearchRank(search.organisation_rank_vector(), query))
+            qs.filter(suchvektor=query)
+            .annotate(rank=SearchRank(F("suchvektor"), query))
             .order_by("-rank", "name")
         )
     for word in _words(q):
@@ -75,14 +74,24 @@ def angebote_for_list(user) -> QuerySet[Angebot]:
         Angebot.objects.visible_to(user)
         .select_related("organisation", "organisation__typ", "sozialraum")
         .prefetch_related("lebensphasen", "handlungsfelder")
+        .defer("description", "suchvektor", "organisation__description", "organisation__suchvektor")
         .order_by("title")
     )
 
 
 def organisationen_for_list() -> QuerySet[Organisation]:
+    # A correlated count: computed for the rows of one page only, not grouped over all of them.
+    angebote = (
+        Angebot.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Organisation.objects.select_related("typ", "sozialraum")
-        .annotate(angebot_count=Count("angebote", distinct=True))
+        .defer("description", "suchvektor")
+        .annotate(angebot_count=Coalesce(Subquery(angebote), 0))
         .order_by("name")
     )
 

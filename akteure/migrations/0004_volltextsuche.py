@@ -1,7 +1,15 @@
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from akteure.search import angebot_vector, organisation_vector
+
+def angebot_vector():
+    return SearchVector("title", "description", config="german")
+
+
+def organisation_vector():
+    return SearchVector("name", "description", config="german")
+
 
 INDEXES = [
     ("Angebot", "angebot_volltext", angebot_vector),

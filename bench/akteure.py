@@ -1,0 +1,296 @@
+"""Benchmark of the actor registry on a county-sized network (PostgreSQL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/netzwerk .venv/bin/python bench/akteure.py
+
+Builds a fresh database netzwerk_bench (2,000 organisations, 5,000 persons, 6,000 offers), then
+prints for each directory page the median and p95 server time over N requests, next to a baseline
+measured in the same run: a bare view behind the same middleware that fetches the same page of rows
+with one raw SQL query. Last, the import of 5,000 offer rows: rows per second.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+base_url = os.environ.get("DATABASE_URL", "")
+if not base_url.startswith("postgres"):
+    sys.exit("Bitte DATABASE_URL auf PostgreSQL setzen (der Benchmark misst die Suche dort).")
+os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/netzwerk_bench"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netzwerk.settings")
+os.environ["DEBUG"] = "true"
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+os.environ["LOG_LEVEL"] = "ERROR"
+os.environ.pop("REDIS_URL", None)
+os.environ.pop("CELERY_BROKER_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.template import engines  # noqa: E402
+
+# DEBUG stays on for static files without collectstatic; templates render as in production.
+engines["django"].engine.debug = False
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+N = int(os.environ.get("BENCH_REQUESTS", "40"))
+ORGS, PERSONS, OFFERS, IMPORT_ROWS = 2_000, 5_000, 6_000, 5_000
+
+
+def generate() -> None:
+    from akteure.models import Angebot, Einwilligung, Organisation, Organisationstyp, Person
+    from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum
+
+    rng = random.Random(7)
+    call_command("demo_data", quiet=True)  # vocabularies, accounts, the demo town
+    typen = list(Organisationstyp.objects.all())
+    raeume = list(Sozialraum.objects.all())
+    phasen = list(Lebensphase.objects.all())
+    felder = list(Handlungsfeld.objects.all())
+    words = [
+        "Familie",
+        "Kinder",
+        "Sprache",
+        "Sport",
+        "Beratung",
+        "Eltern",
+        "Jugend",
+        "Schule",
+        "Gesundheit",
+        "Übergang",
+        "Förderung",
+        "Treff",
+        "Kurs",
+        "Hilfe",
+        "Café",
+    ]
+    orgs = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Einrichtung {i:04} {rng.choice(words)}",
+            slug=f"einrichtung-{i}",
+            typ=rng.choice(typen),
+            sozialraum=rng.choice(raeume),
+            city="Kreisstadt",
+            description=" ".join(rng.sample(words, 4)),
+        )
+        for i in range(ORGS)
+    )
+    persons = Person.objects.bulk_create(
+        Person(
+            first_name=f"Vorname{i}",
+            last_name=f"Nachname{i}",
+            organisation=rng.choice(orgs),
+            email=f"person{i}@kreis.example",
+        )
+        for i in range(PERSONS)
+    )
+    Einwilligung.objects.bulk_create(
+        Einwilligung(person=p, purpose="verzeichnis", method="import")
+        for p in persons
+        if rng.random() < 0.5
+    )
+    offers = Angebot.objects.bulk_create(
+        Angebot(
+            title=f"{rng.choice(words)}{rng.choice(['kurs', 'treff', 'gruppe', ''])} "
+            f"{rng.choice(words)} {i}",
+            slug=f"kreis-angebot-{i}",
+            organisation=rng.choice(orgs),
+            description=" ".join(rng.choice(words) for _ in range(25)),
+            sozialraum=rng.choice(raeume),
+            is_public=rng.random() < 0.9,
+        )
+        for i in range(OFFERS)
+    )
+    for name, items, target in [
+        ("lebensphasen", phasen, "lebensphase_id"),
+        ("handlungsfelder", felder, "handlungsfeld_id"),
+    ]:
+        through = getattr(Angebot, name).through
+        through.objects.bulk_create(
+            through(angebot_id=o.pk, **{target: item.pk})
+            for o in offers
+            for item in rng.sample(items, rng.randint(1, 3))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# --- The baseline: one raw SQL query for the same page of rows -------------------------------
+BASE_SQL = """
+SELECT a.title, o.name, t.name, s.name
+FROM akteure_angebot a JOIN akteure_organisation o ON o.id = a.organisation_id
+JOIN akteure_organisationstyp t ON t.id = o.typ_id
+LEFT JOIN netzwerk_sozialraum s ON s.id = a.sozialraum_id
+WHERE a.is_public {extra} ORDER BY {order} LIMIT 25
+"""
+
+
+def _raw(sql: str, params=()) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
+
+
+def base_list(request):
+    return _raw(BASE_SQL.format(extra="", order="a.title"))
+
+
+def base_filtered(request):
+    extra = (
+        "AND EXISTS (SELECT 1 FROM akteure_angebot_lebensphasen l WHERE l.angebot_id = a.id "
+        "AND l.lebensphase_id = %s) AND EXISTS (SELECT 1 FROM akteure_angebot_handlungsfelder"
+        " h WHERE h.angebot_id = a.id AND h.handlungsfeld_id = %s)"
+    )
+    return _raw(
+        BASE_SQL.format(extra=extra, order="a.title"),
+        [request.GET["lebensphase"], request.GET["handlungsfeld"]],
+    )
+
+
+def base_search(request):
+    extra = "AND to_tsvector('german', a.title || ' ' || a.description) @@ to_tsquery('german', %s)"
+    return _raw(BASE_SQL.format(extra=extra, order="a.title"), [request.GET["q"] + ":*"])
+
+
+def base_map(request):
+    return _raw("""
+        SELECT l.lebensphase_id, h.handlungsfeld_id, COUNT(DISTINCT a.id)
+        FROM akteure_angebot a
+        JOIN akteure_angebot_lebensphasen l ON l.angebot_id = a.id
+        JOIN akteure_angebot_handlungsfelder h ON h.angebot_id = a.id
+        WHERE a.is_public AND a.confirmed_at >= now() - interval '365 days'
+        GROUP BY 1, 2""")
+
+
+def base_orgs(request):
+    return _raw("""SELECT o.name, t.name, s.name FROM akteure_organisation o
+        JOIN akteure_organisationstyp t ON t.id = o.typ_id
+        LEFT JOIN netzwerk_sozialraum s ON s.id = o.sozialraum_id ORDER BY o.name LIMIT 25""")
+
+
+urlpatterns = [
+    path("bench/list", base_list),
+    path("bench/filtered", base_filtered),
+    path("bench/search", base_search),
+    path("bench/map", base_map),
+    path("bench/orgs", base_orgs),
+    path("", include("netzwerk.urls")),
+]
+
+
+def timed(client: Client, url: str) -> tuple[float, float, int]:
+    client.get(url)  # warm up
+    times = []
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured)
+    for _ in range(N):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
+
+
+def pages() -> None:
+    from netzwerk.models import Handlungsfeld, Lebensphase
+
+    phase = Lebensphase.objects.order_by("position")[2].pk
+    feld = Handlungsfeld.objects.order_by("position")[0].pk
+    client = Client()
+    rows = [
+        ("Angebote: Liste", "/akteure/angebote/", "/bench/list"),
+        (
+            "Angebote: gefiltert",
+            f"/akteure/angebote/?lebensphase={phase}&handlungsfeld={feld}",
+            f"/bench/filtered?lebensphase={phase}&handlungsfeld={feld}",
+        ),
+        ("Angebote: Suche", "/akteure/angebote/?q=Familie", "/bench/search?q=Familie"),
+        ("Präventionskette", "/akteure/praeventionskette/", "/bench/map"),
+        ("Organisationen: Liste", "/akteure/organisationen/", "/bench/orgs"),
+    ]
+    print(
+        f"{'Seite':24} {'Median':>8} {'p95':>8} {'Queries':>8} {'Basis Median':>13} "
+        f"{'Basis p95':>10} {'Faktor p95':>10}"
+    )
+    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+        for label, url, base in rows:
+            median, p95, queries = timed(client, url)
+            b_median, b_p95, _ = timed(client, base)
+            print(
+                f"{label:24} {median:7.1f}ms {p95:7.1f}ms {queries:8} {b_median:12.1f}ms "
+                f"{b_p95:9.1f}ms {p95 / b_p95:9.1f}x"
+            )
+
+
+def import_rate() -> None:
+    from akteure.importer import check, execute, guess_mapping, read_table
+    from akteure.models import Angebot, Import, Organisation
+    from netzwerk.models import User
+
+    orgs = list(Organisation.objects.values_list("name", flat=True)[:500])
+    rng = random.Random(11)
+    lines = ["Titel;Organisation;Lebensphasen;Handlungsfelder;Kosten;Website"]
+    for i in range(IMPORT_ROWS):
+        lines.append(
+            f"Importiertes Angebot {i};{rng.choice(orgs)};0-3 Jahre; Gesundheit;"
+            f"kostenlos;angebot{i}.example"
+        )
+    data = "\n".join(lines).encode()
+    before = Angebot.objects.count()
+    start = time.perf_counter()
+    headers, rows = read_table(data, "bench.csv")
+    imp = Import(
+        art="angebote",
+        filename="bench.csv",
+        headers=headers,
+        mapping=guess_mapping("angebote", headers),
+        rows_total=len(rows),
+        created_by=User.objects.filter(is_staff=True).first(),
+    )
+    result = check(imp.art, rows, imp.mapping)
+    assert result.ok, result.errors[:3]
+    checked = time.perf_counter()
+    execute(imp, rows)
+    done = time.perf_counter()
+    created = Angebot.objects.count() - before
+    assert created == IMPORT_ROWS, created
+    print(
+        f"Import {IMPORT_ROWS} Angebote (CSV): {created / (done - start):.0f} Zeilen/s gesamt "
+        f"(Prüfung {checked - start:.2f} s, Schreiben mit Verlauf {done - checked:.2f} s)"
+    )
+
+
+def main() -> None:
+    call_command("ensure_database")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    generate()
+    from akteure.models import Angebot, Organisation, Person
+
+    print(
+        f"Daten: {Organisation.objects.count()} Organisationen, {Person.objects.count()} "
+        f"Personen, {Angebot.objects.count()} Angebote (erzeugt in "
+        f"{time.perf_counter() - start:.1f} s); {N} Anfragen je Seite"
+    )
+    pages()
+    import_rate()
+
+
+if __name__ == "__main__":
+    main()
