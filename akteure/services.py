@@ -266,3 +266,53 @@ def import_run(*, import_id: int) -> None:
     finally:
         imp.finished_at = timezone.now()
         imp.save()
+
+
+# --- Invitation links: a coordinator's approval in advance -------------------------------------
+EINLADUNG_SALT = "akteure.einladung"
+EINLADUNG_MAX_AGE = 60 * 60 * 24 * 30  # thirty days
+
+
+def einladung_token(*, organisation: Organisation, by) -> str:
+    """A signed link that links whoever accepts it to this organisation, as approved partner."""
+    from django.core import signing
+
+    return signing.dumps({"o": organisation.pk, "k": by.pk}, salt=EINLADUNG_SALT, compress=True)
+
+
+def einladung_read(token: str) -> tuple[Organisation, object] | None:
+    """The organisation and the inviting coordinator, or None when the link is broken or old."""
+    from django.core import signing
+
+    from netzwerk.models import User
+    from netzwerk.rules import is_koordination
+
+    try:
+        data = signing.loads(token, salt=EINLADUNG_SALT, max_age=EINLADUNG_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    organisation = Organisation.objects.filter(pk=data.get("o")).first()
+    inviter = User.objects.filter(pk=data.get("k")).first()
+    if organisation is None or inviter is None or not is_koordination(inviter):
+        return None  # the coordinator has left: their old links no longer approve anyone
+    return organisation, inviter
+
+
+@transaction.atomic
+def einladung_accept(*, token: str, user) -> Organisation | None:
+    from netzwerk.models import Rolle
+
+    found = einladung_read(token)
+    if found is None:
+        return None
+    organisation, inviter = found
+    if user.is_approved:
+        person_link_account(user=user, organisation=organisation)
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=Rolle.PARTNER))
+    else:
+        account_approve(
+            user=user, approved_by=inviter, rolle=Rolle.PARTNER, organisation=organisation
+        )
+    return organisation

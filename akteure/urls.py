@@ -13,6 +13,8 @@ urlpatterns = [
         "organisationen/<slug:slug>/bearbeiten/", views.organisation_edit, name="organisation-edit"
     ),
     path("organisationen/<slug:slug>/neues-angebot/", views.angebot_create, name="angebot-create"),
+    path("organisationen/<slug:slug>/einladung/", views.einladung_create, name="einladung-create"),
+    path("einladung/<str:token>/", views.einladung, name="einladung"),
     path("angebote/", views.angebot_list, name="angebot-list"),
     path("angebote/<slug:slug>/", views.angebot_detail, name="angebot-detail"),
     path("angebote/<slug:slug>/bearbeiten/", views.angebot_edit, name="angebot-edit"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -373,3 +374,31 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "akteure/_import_fortschritt.html",
         {"imp": imp, "fortschritt": services.import_progress(imp)},
     )
+
+
+# --- Invitation links --------------------------------------------------------------------------
+@require_POST
+@require_perm("netzwerk.approve_accounts")
+def einladung_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    token = services.einladung_token(organisation=organisation, by=request.user)
+    link = request.build_absolute_uri(reverse("akteure:einladung", kwargs={"token": token}))
+    return render(
+        request, "akteure/einladung_link.html", {"organisation": organisation, "link": link}
+    )
+
+
+def einladung(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.einladung_read(token)
+    if found is None:
+        return render(request, "akteure/einladung.html", {"ungueltig": True}, status=404)
+    organisation, _inviter = found
+    if request.method == "POST" and request.user.is_authenticated:
+        services.einladung_accept(token=token, user=request.user)
+        messages.success(
+            request,
+            _("Ihr Konto gehört jetzt zu %(org)s. Sie können die Angaben pflegen.")
+            % {"org": organisation.name},
+        )
+        return redirect(organisation)
+    return render(request, "akteure/einladung.html", {"organisation": organisation})

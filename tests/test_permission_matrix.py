@@ -51,6 +51,12 @@ def _consent(welt) -> int:
     return consent.pk
 
 
+def _einladung(welt) -> str:
+    from akteure.services import einladung_token
+
+    return einladung_token(organisation=welt.organisation, by=welt.users["koordination"])
+
+
 def _import(welt) -> int:
     from django.core.files.base import ContentFile
 
@@ -124,6 +130,18 @@ MATRIX = [
         kwargs=lambda w: {"slug": w.angebot_public.slug},
         method="post",
         note="confirmed, back to the offer",
+    ),
+    Case(
+        "akteure:einladung-create",
+        KOORDINATION_ONLY,
+        kwargs=lambda w: {"slug": w.organisation.slug},
+        method="post",
+    ),
+    Case(
+        "akteure:einladung",
+        PUBLIC,
+        kwargs=lambda w: {"token": _einladung(w)},
+        note="the page says who invites; accepting needs a login (POST)",
     ),
     Case("akteure:import-list", KOORDINATION_ONLY),
     Case("akteure:import-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _import(w)}),

@@ -1,0 +1,40 @@
+import pytest
+from django.urls import reverse
+
+from akteure.services import einladung_token
+from netzwerk.rules import is_partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_creates_a_link_that_approves_and_links_a_new_partner(
+    client_as, welt, signed_up_user, client
+):
+    page = client_as("koordination").post(
+        reverse("akteure:einladung-create", kwargs={"slug": welt.organisation.slug})
+    )
+    link = page.context["link"]
+    client.force_login(signed_up_user)
+    response = client.post(link.split("testserver")[-1])
+    assert response.status_code == 302
+    signed_up_user.refresh_from_db()
+    assert signed_up_user.is_approved and is_partner(signed_up_user)
+    assert signed_up_user.approved_by == welt.users["koordination"]
+    assert signed_up_user.has_perm("akteure.edit_organisation", welt.organisation)
+
+
+def test_a_forged_or_foreign_token_links_nobody(client, welt, signed_up_user):
+    client.force_login(signed_up_user)
+    response = client.post(reverse("akteure:einladung", kwargs={"token": "gefaelscht"}))
+    assert response.status_code == 404 and "gilt nicht" in response.content.decode()
+    # A partner cannot mint links: only a coordinator's signature approves.
+    token = einladung_token(organisation=welt.organisation, by=welt.users["partner"])
+    client.post(reverse("akteure:einladung", kwargs={"token": token}))
+    signed_up_user.refresh_from_db()
+    assert not signed_up_user.is_approved
+
+
+def test_anonymous_visitors_are_asked_to_log_in_first(client, welt):
+    token = einladung_token(organisation=welt.organisation, by=welt.users["koordination"])
+    page = client.get(reverse("akteure:einladung", kwargs={"token": token})).content.decode()
+    assert "Kita Wolke" in page and "Melden Sie sich zuerst an" in page
