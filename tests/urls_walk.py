@@ -15,7 +15,9 @@ def named_urls() -> dict[str, list[str]]:
                 walk(p.url_patterns, ns)
             elif isinstance(p, URLPattern) and p.name:
                 name = f"{namespace}:{p.name}" if namespace else p.name
-                found[name] = list(p.pattern.converters)
+                # path() names its parameters in converters; re_path() only has regex groups.
+                groups = getattr(getattr(p.pattern, "regex", None), "groups", 0)
+                found[name] = list(p.pattern.converters) or [f"${i}" for i in range(groups)]
 
     walk(get_resolver().url_patterns, None)
     return found
