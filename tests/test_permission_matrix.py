@@ -273,11 +273,13 @@ def test_a_coordinator_without_totp_is_sent_to_set_it_up(client_as):
 
 # Back-office pages a coordinator may not open: allauth's tables (second-factor secrets), groups,
 # and creating accounts (rights are given in the portal's approval, not in the admin).
+# Imports start in the portal (mapping, preview), never as a bare row in the admin.
 NOT_FOR_KOORDINATION = (
     "admin:account_",
     "admin:mfa_",
     "admin:auth_group",
     "admin:netzwerk_user_add",
+    "admin:akteure_import_add",
 )
 
 
