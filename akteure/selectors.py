@@ -31,8 +31,9 @@ def _prefix_query(q: str) -> SearchQuery | None:
     return SearchQuery(" & ".join(terms), config=search.CONFIG, search_type="raw")
 
 
-def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
-    """German full-text search, ranked (title before description); a plain fallback on SQLite."""
+def _fulltext(qs: QuerySet, q: str, title: str) -> QuerySet:
+    """German full-text search on the stored vector, ranked (title or name weighs more than the
+    description); on SQLite a plain fallback: every word somewhere in title or description."""
     q = q.strip()
     if not q:
         return qs
@@ -43,29 +44,19 @@ def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
         return (
             qs.filter(suchvektor=query)
             .annotate(rank=SearchRank(F("suchvektor"), query))
-            .order_by("-rank", "title")
+            .order_by("-rank", title)
         )
     for word in _words(q):
-        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        qs = qs.filter(Q(**{f"{title}__icontains": word}) | Q(description__icontains=word))
     return qs
+
+
+def angebote_search(qs: QuerySet[Angebot], q: str) -> QuerySet[Angebot]:
+    return _fulltext(qs, q, "title")
 
 
 def organisationen_search(qs: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
-    q = q.strip()
-    if not q:
-        return qs
-    if connection.vendor == "postgresql":
-        query = _prefix_query(q)
-        if query is None:
-            return qs.none()
-        return (
-            qs.filter(suchvektor=query)
-            .annotate(rank=SearchRank(F("suchvektor"), query))
-            .order_by("-rank", "name")
-        )
-    for word in _words(q):
-        qs = qs.filter(Q(name__icontains=word) | Q(description__icontains=word))
-    return qs
+    return _fulltext(qs, q, "name")
 
 
 def angebote_for_list(user) -> QuerySet[Angebot]:
