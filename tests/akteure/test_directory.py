@@ -204,3 +204,12 @@ def test_export_defuses_spreadsheet_formulas(client, welt):
     AngebotFactory(title='=HYPERLINK("http://boese.example")')
     body = client.get(reverse("akteure:angebot-list"), {"export": "csv"}).content.decode()
     assert "'=HYPERLINK" in body
+
+
+@postgres_only
+def test_organisations_are_found_by_a_word_of_their_name(client, welt):
+    OrganisationFactory(name="Familienzentrum Arche", description="Beratung und Elterncafé")
+    OrganisationFactory(name="Schwimmverein Delfin")
+    page = client.get(reverse("akteure:organisation-list"), {"q": "familienzentr"})
+    assert "1 Organisation gefunden" in page.content.decode()
+    assert "Familienzentrum Arche" in page.content.decode()
