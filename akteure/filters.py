@@ -48,6 +48,15 @@ class AngebotFilter(BootstrapFilterSet):
         queryset=Zielgruppe.objects.all(),
         empty_label=_("alle"),
     )
+    stand = django_filters.ChoiceFilter(
+        label=_("Stand"),
+        choices=[
+            ("aktuell", _("aktuell bestätigt")),
+            ("veraltet", _("seit über einem Jahr nicht bestätigt")),
+        ],
+        empty_label=_("alle"),
+        method="filter_stand",
+    )
 
     class Meta:
         model = Angebot
@@ -55,6 +64,9 @@ class AngebotFilter(BootstrapFilterSet):
 
     def search(self, queryset, name, value):
         return angebote_search(queryset, value)
+
+    def filter_stand(self, queryset, name, value):
+        return queryset.stale() if value == "veraltet" else queryset.current()
 
 
 class OrganisationFilter(BootstrapFilterSet):

@@ -213,3 +213,14 @@ def test_organisations_are_found_by_a_word_of_their_name(client, welt):
     page = client.get(reverse("akteure:organisation-list"), {"q": "familienzentr"})
     assert "1 Organisation gefunden" in page.content.decode()
     assert "Familienzentrum Arche" in page.content.decode()
+
+
+def test_the_list_filters_stale_offers_for_the_coordinators_follow_up(client, welt):
+    Angebot.objects.filter(pk=welt.angebot_public.pk).update(
+        confirmed_at=timezone.now() - timedelta(days=400)
+    )
+    AngebotFactory(title="Frisch bestätigt")
+    stale = client.get(reverse("akteure:angebot-list"), {"stand": "veraltet"}).content.decode()
+    assert "Sprachspiele" in stale and "Frisch bestätigt" not in stale
+    current = client.get(reverse("akteure:angebot-list"), {"stand": "aktuell"}).content.decode()
+    assert "Sprachspiele" not in current and "Frisch bestätigt" in current

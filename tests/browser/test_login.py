@@ -30,6 +30,7 @@ def test_a_coordinator_logs_in_with_password_and_totp_and_reaches_the_dashboard(
     page.get_by_role("button", name="Anmeldung").click()
     page.wait_for_url("**/dashboard/")
     assert page.get_by_role("heading", name="Koordination").is_visible()
+    page.get_by_role("button", name="Koordination").click()
     assert page.get_by_role("link", name="Freigaben").is_visible()
 
 
