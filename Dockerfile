@@ -33,6 +33,7 @@ COPY --chown=app:app foren ./foren
 COPY --chown=app:app konferenzen ./konferenzen
 COPY --chown=app:app templates ./templates
 COPY --chown=app:app static ./static
+COPY --chown=app:app locale ./locale
 
 # var/ holds static files, the beat schedule and (as a volume) the uploads; it must exist and
 # belong to the app user before a named volume is mounted at var/media.
