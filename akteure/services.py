@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from netzwerk.mail import mail_send
+from netzwerk.mail import mail_queue
 from netzwerk.services import user_approve
 
 from .models import Angebot, Organisation, Person, stale_before
@@ -121,9 +121,12 @@ def angebote_remind_stale(*, now=None) -> int:
             )
             if angebot is None:
                 continue
-            to = angebot_owner_emails(angebot)
-            if to:
-                mail_send(name="angebot_erinnerung", context={"angebot": angebot}, to=to)
+            # The mail row and the reminder mark commit together: reminded once, mailed once.
+            if mail_queue(
+                name="angebot_erinnerung",
+                context={"angebot": angebot},
+                to=angebot_owner_emails(angebot),
+            ):
                 sent += 1
             # A queryset update: a reminder is no change of the offer for its history.
             Angebot.objects.filter(pk=angebot.pk).update(reminder_sent_at=now)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Handlungsfeld, Lebensphase, Rueckmeldung, Sozialraum, User
+from .models import Handlungsfeld, Lebensphase, Mail, Rueckmeldung, Sozialraum, User
 
 
 @admin.register(User)
@@ -52,3 +52,14 @@ class RueckmeldungAdmin(admin.ModelAdmin):
     list_display = ["created_at", "name", "email", "page_url", "notified_at", "done"]
     list_filter = ["done"]
     search_fields = ["name", "email", "message"]
+
+
+@admin.register(Mail)
+class MailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["subject", "to"]
+    readonly_fields = [f.name for f in Mail._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # mails are written by the portal's services, never by hand

@@ -1,16 +1,129 @@
-"""Templated e-mail: subject and text body from templates/emails/<name>_subject.txt / _body.txt."""
+"""The e-mail outbox, shared by every app.
+
+A mail is rendered and written as a row inside the transaction that causes it; a Celery task sends
+it after commit. Claiming a row is one conditional UPDATE (queued -> sending), so two workers never
+send the same mail; an SMTP error puts it back in the queue with back-off, until it fails for good.
+"""
+
+import smtplib
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Mail
+
+MAX_ATTEMPTS = 5
 
 
-def mail_send(*, name: str, context: dict, to: list[str]) -> None:
-    if not to:
-        return
+class MailDeliveryError(Exception):
+    """A temporary failure; the task retries with back-off."""
+
+
+def _render(name: str, context: dict) -> tuple[str, str, str]:
     context = {"portal_name": settings.PORTAL_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(
         render_to_string(f"emails/{name}_subject.txt", context, using="text").split()
     )
     body = render_to_string(f"emails/{name}_body.txt", context, using="text")
-    EmailMessage(subject=subject, body=body, to=to).send()
+    try:
+        html = render_to_string(f"emails/{name}_body.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    return subject, body, html
+
+
+def mail_queue(*, name: str, context: dict, to: list[str]) -> Mail | None:
+    """Write the mail as a row now; it is sent once the surrounding transaction commits."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return None
+    subject, body, html = _render(name, context)
+    mail = Mail.objects.create(
+        template=name, to=recipients, subject=subject[:300], body_text=body, body_html=html
+    )
+    _dispatch_after_commit(mail.pk)
+    return mail
+
+
+def _dispatch_after_commit(mail_id: int) -> None:
+    from .tasks import send_mail
+
+    transaction.on_commit(lambda: send_mail.delay(mail_id=mail_id))
+
+
+def mail_deliver(*, mail_id: int) -> str:
+    """Send one queued mail; "sent", "skipped" (not queued: sent, sending, or failed), "failed"
+    (for good), or MailDeliveryError for a retry."""
+    now = timezone.now()
+    claimed = Mail.objects.filter(pk=mail_id, status=Mail.Status.QUEUED).update(
+        status=Mail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
+    if not claimed:
+        return "skipped"
+    mail = Mail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        to=mail.to,
+        headers={"Message-ID": mail.message_id},
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as exc:
+        final = mail.attempts >= MAX_ATTEMPTS
+        Mail.objects.filter(pk=mail_id).update(
+            status=Mail.Status.FAILED if final else Mail.Status.QUEUED,
+            last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        if final:
+            return "failed"
+        raise MailDeliveryError(str(exc)) from exc
+    Mail.objects.filter(pk=mail_id).update(
+        status=Mail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def mails_recover(*, now=None, stuck_after_minutes: int = 10, lost_after_minutes: int = 5) -> int:
+    """Beat: a mail whose dispatch was lost (broker down at commit) is dispatched again; one
+    claimed by a worker that died is put back in the queue. Returns how many were dispatched."""
+    now = now or timezone.now()
+    Mail.objects.filter(
+        status=Mail.Status.SENDING,
+        claimed_at__lt=now - timedelta(minutes=stuck_after_minutes),
+    ).update(status=Mail.Status.QUEUED)
+    ids = list(
+        Mail.objects.filter(
+            status=Mail.Status.QUEUED,
+            created_at__lt=now - timedelta(minutes=lost_after_minutes),
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for mail_id in ids:
+        _dispatch_after_commit(mail_id)
+    return len(ids)
+
+
+@transaction.atomic
+def mail_resend(*, mail: Mail) -> Mail:
+    """A coordinator's resend: a failed mail is queued again; a sent one is sent again as a copy."""
+    if mail.status == Mail.Status.FAILED:
+        Mail.objects.filter(pk=mail.pk).update(status=Mail.Status.QUEUED, attempts=0)
+        _dispatch_after_commit(mail.pk)
+        return mail
+    copy = Mail.objects.create(
+        template=mail.template,
+        to=mail.to,
+        subject=mail.subject,
+        body_text=mail.body_text,
+        body_html=mail.body_html,
+    )
+    _dispatch_after_commit(copy.pk)
+    return copy

@@ -155,3 +155,41 @@ class Zielgruppe(Vokabular):
     class Meta(Vokabular.Meta):
         verbose_name = _("Zielgruppe")
         verbose_name_plural = _("Zielgruppen")
+
+
+class Mail(models.Model):
+    """The outbox: a mail is a row written with the change that causes it, sent after commit."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        SENDING = "sending", _("wird gesendet")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    template = models.CharField(_("Vorlage"), max_length=100)
+    to = models.JSONField(_("an"), default=list)
+    subject = models.CharField(_("Betreff"), max_length=300)
+    body_text = models.TextField(_("Text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("Versand begonnen"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("Postausgang")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def message_id(self) -> str:
+        # Stable per row: should a mail ever go out twice, the receiver sees the same message.
+        return f"<mail-{self.pk}@netzwerkportal>"

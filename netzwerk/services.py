@@ -2,7 +2,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from .mail import mail_queue
 from .models import Rolle, Rueckmeldung, User
+from .selectors import koordination_emails
 
 # Apps whose models a coordinator manages in the back office. Not allauth's account/mfa tables
 # (they hold second-factor secrets), and accounts only to look at: rights are given in the portal.
@@ -35,9 +37,7 @@ def user_approve(*, user: User, approved_by: User, rolle: str) -> User:
     user.is_staff = user.is_staff or rolle == Rolle.KOORDINATION
     user.save(update_fields=["approved_at", "approved_by", "is_active", "is_staff"])
     user.groups.add(Group.objects.get(name=rolle))
-    from .tasks import notify_account_approved
-
-    transaction.on_commit(lambda: notify_account_approved.delay(user_id=user.pk))
+    mail_queue(name="freigabe", context={"user": user}, to=[user.email])
     return user
 
 
@@ -56,39 +56,18 @@ def account_reject(*, user: User, rejected_by: User) -> User:
 
 
 def signup_notify_koordination(*, user: User) -> None:
-    from .tasks import notify_signup
-
-    transaction.on_commit(lambda: notify_signup.delay(user_id=user.pk))
+    mail_queue(name="registrierung", context={"user": user}, to=koordination_emails())
 
 
 @transaction.atomic
 def rueckmeldung_create(
     *, message: str, name: str = "", email: str = "", page_url: str = ""
 ) -> Rueckmeldung:
-    """Store accessibility feedback; the coordinators are told after the row is committed."""
+    """Store accessibility feedback and, in the same transaction, the mail to the coordinators."""
     rueckmeldung = Rueckmeldung.objects.create(
-        name=name, email=email, page_url=page_url, message=message
+        name=name, email=email, page_url=page_url, message=message, notified_at=timezone.now()
     )
-    from .tasks import notify_rueckmeldung
-
-    transaction.on_commit(lambda: notify_rueckmeldung.delay(rueckmeldung_id=rueckmeldung.pk))
+    mail_queue(
+        name="rueckmeldung", context={"rueckmeldung": rueckmeldung}, to=koordination_emails()
+    )
     return rueckmeldung
-
-
-def rueckmeldung_notify(*, rueckmeldung_id: int) -> bool:
-    """Tell the coordinators about one feedback, at most once (row lock + notified_at)."""
-    from .mail import mail_send
-    from .selectors import koordination_emails
-
-    with transaction.atomic():
-        rueckmeldung = Rueckmeldung.objects.select_for_update().filter(pk=rueckmeldung_id).first()
-        if rueckmeldung is None or rueckmeldung.notified_at is not None:
-            return False
-        mail_send(
-            name="rueckmeldung",
-            context={"rueckmeldung": rueckmeldung},
-            to=koordination_emails(),
-        )
-        rueckmeldung.notified_at = timezone.now()
-        rueckmeldung.save(update_fields=["notified_at"])
-    return True

@@ -4,31 +4,27 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from . import services
-from .mail import mail_send
-from .models import User
-from .selectors import koordination_emails
+from . import mail
 
 HEARTBEAT_KEY = "netzwerk:heartbeat"
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_rueckmeldung(*, rueckmeldung_id: int) -> bool:
-    return services.rueckmeldung_notify(rueckmeldung_id=rueckmeldung_id)
+@shared_task(
+    autoretry_for=(mail.MailDeliveryError,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=mail.MAX_ATTEMPTS,
+    acks_late=True,
+)
+def send_mail(*, mail_id: int) -> str:
+    return mail.mail_deliver(mail_id=mail_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_signup(*, user_id: int) -> None:
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        mail_send(name="registrierung", context={"user": user}, to=koordination_emails())
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_account_approved(*, user_id: int) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is not None:
-        mail_send(name="freigabe", context={"user": user}, to=[user.email])
+@shared_task
+def recover_mails() -> int:
+    """Celery beat: lost dispatches and mails of dead workers go out after all."""
+    return mail.mails_recover()
 
 
 @shared_task

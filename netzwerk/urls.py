@@ -14,6 +14,8 @@ netzwerk_patterns = [
     path("barrierefreiheit/", views.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", views.leichte_sprache, name="leichte-sprache"),
     path("koordination/rueckmeldungen/", views.rueckmeldung_list, name="rueckmeldung-list"),
+    path("koordination/postausgang/", views.mail_list, name="mail-list"),
+    path("koordination/postausgang/<int:pk>/erneut/", views.mail_resend_view, name="mail-resend"),
 ]
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Verwaltung"

@@ -5,12 +5,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .access import require_perm
 from .celery import app as celery_app
 from .forms import RueckmeldungForm
-from .models import Rueckmeldung
+from .mail import mail_resend
+from .models import Mail, Rueckmeldung
 from .services import rueckmeldung_create
 from .tasks import HEARTBEAT_KEY
 
@@ -91,3 +92,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@require_perm("netzwerk.read_outbox")
+def mail_list(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    status = request.GET.get("status", "")
+    mails = Mail.objects.all()
+    if status in Mail.Status.values:
+        mails = mails.filter(status=status)
+    page = Paginator(mails, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "netzwerk/mail_list.html",
+        {"page": page, "status": status, "statuses": Mail.Status.choices},
+    )
+
+
+@require_POST
+@require_perm("netzwerk.read_outbox")
+def mail_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    mail = get_object_or_404(Mail, pk=pk)
+    if mail.status in (Mail.Status.FAILED, Mail.Status.SENT):
+        mail_resend(mail=mail)
+        messages.success(request, _("Die E-Mail wird erneut gesendet."))
+    else:
+        messages.info(request, _("Diese E-Mail ist noch unterwegs."))
+    return redirect("netzwerk:mail-list")

@@ -51,6 +51,12 @@ def _consent(welt) -> int:
     return consent.pk
 
 
+def _mail() -> int:
+    from netzwerk.mail import mail_queue
+
+    return mail_queue(name="freigabe", context={"user": {}}, to=["x@test.example"]).pk
+
+
 def _einladung(welt) -> str:
     from akteure.services import einladung_token
 
@@ -88,6 +94,13 @@ MATRIX = [
     Case("netzwerk:barrierefreiheit", PUBLIC),
     Case("netzwerk:leichte-sprache", PUBLIC),
     Case("netzwerk:rueckmeldung-list", KOORDINATION_ONLY),
+    Case("netzwerk:mail-list", KOORDINATION_ONLY),
+    Case(
+        "netzwerk:mail-resend",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=lambda w: {"pk": _mail()},
+        method="post",
+    ),
     Case("healthz", ALL, note="monitoring reads it; it reveals no data"),
     Case("akteure:freigabe-list", KOORDINATION_ONLY),
     Case(
@@ -280,6 +293,7 @@ NOT_FOR_KOORDINATION = (
     "admin:auth_group",
     "admin:netzwerk_user_add",
     "admin:akteure_import_add",
+    "admin:netzwerk_mail_add",  # mails are written by the services, never by hand
 )
 
 

@@ -19,10 +19,13 @@ def _age(angebot, days: int) -> None:
     Angebot.objects.filter(pk=angebot.pk).update(confirmed_at=timezone.now() - timedelta(days=days))
 
 
-def test_the_owner_of_a_stale_offer_is_reminded_once_per_period(welt):
+def test_the_owner_of_a_stale_offer_is_reminded_once_per_period(
+    welt, django_capture_on_commit_callbacks
+):
     _age(welt.angebot_public, 400)
     _age(welt.angebot_intern, 100)  # still current: no reminder
-    assert remind_stale_angebote.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_stale_angebote.delay().get() == 1
     assert [m.to for m in mail.outbox] == [["partner@test.example"]]
     assert "Sprachspiele" in mail.outbox[0].subject
     # The beat runs daily: the next days send nothing more.
