@@ -84,8 +84,9 @@ def cmd_start(args: argparse.Namespace) -> int:
         )
     else:
         say("Kein Broker konfiguriert: Hintergrundaufgaben laufen im Webprozess.")
+    # With the autoreloader: a code change (a git pull) restarts the server, never half-old code.
     server = subprocess.Popen(
-        [str(PYTHON), "manage.py", "runserver", "--noreload", f"{args.host}:{args.port}"], cwd=ROOT
+        [str(PYTHON), "manage.py", "runserver", f"{args.host}:{args.port}"], cwd=ROOT
     )
     url = f"http://{args.host}:{args.port}/"
     try:
