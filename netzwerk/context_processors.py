@@ -23,5 +23,6 @@ def portal(request) -> dict:
         "traeger": settings.PORTAL_TRAEGER,
         "adresse": settings.PORTAL_ADRESSE,
         "kontakt": settings.PORTAL_KONTAKT_EMAIL,
+        "kontakt_telefon": settings.PORTAL_KONTAKT_TELEFON,
         "rollen": SimpleLazyObject(lambda: Rollen(request.user)),
     }

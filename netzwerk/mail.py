@@ -44,8 +44,17 @@ def mail_queue(*, name: str, context: dict, to: list[str]) -> Mail | None:
     if not recipients:
         return None
     subject, body, html = _render(name, context)
+    return mail_store(template=name, to=recipients, subject=subject, body_text=body, body_html=html)
+
+
+def mail_store(*, template: str, to: list[str], subject: str, body_text: str, body_html: str = ""):
+    """Write an already rendered mail (allauth renders its own) into the outbox."""
     mail = Mail.objects.create(
-        template=name, to=recipients, subject=subject[:300], body_text=body, body_html=html
+        template=template,
+        to=list(to),
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
     )
     _dispatch_after_commit(mail.pk)
     return mail

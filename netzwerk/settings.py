@@ -289,3 +289,13 @@ PORTAL_NAME = env.str("PORTAL_NAME", default="Netzwerkportal")
 PORTAL_TRAEGER = env.str("PORTAL_TRAEGER", default="Stadt Musterstadt, Amt für Jugend und Soziales")
 PORTAL_ADRESSE = env.str("PORTAL_ADRESSE", default="Markt 1, 12345 Musterstadt")
 PORTAL_KONTAKT_EMAIL = env.str("PORTAL_KONTAKT_EMAIL", default="praevention@musterstadt.example")
+PORTAL_KONTAKT_TELEFON = env.str("PORTAL_KONTAKT_TELEFON", default="01234 56789-0")
+# Accessibility statement (BITV 2.0): when it was written, and where to turn for conciliation.
+BARRIEREFREIHEIT_STAND = env.str("BARRIEREFREIHEIT_STAND", default="22.11.2026")
+SCHLICHTUNGSSTELLE_NAME = env.str(
+    "SCHLICHTUNGSSTELLE_NAME",
+    default="Schlichtungsstelle nach dem Behindertengleichstellungsgesetz (BGG)",
+)
+SCHLICHTUNGSSTELLE_URL = env.str(
+    "SCHLICHTUNGSSTELLE_URL", default="https://www.schlichtungsstelle-bgg.de"
+)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
@@ -51,7 +52,16 @@ def barrierefreiheit(request: HttpRequest) -> HttpResponse:
             request, _("Danke! Ihre Rückmeldung ist bei der Koordination des Netzwerks angekommen.")
         )
         return redirect("netzwerk:barrierefreiheit")
-    return render(request, "netzwerk/barrierefreiheit.html", {"form": form})
+    return render(
+        request,
+        "netzwerk/barrierefreiheit.html",
+        {
+            "form": form,
+            "stand": settings.BARRIEREFREIHEIT_STAND,
+            "schlichtung_name": settings.SCHLICHTUNGSSTELLE_NAME,
+            "schlichtung_url": settings.SCHLICHTUNGSSTELLE_URL,
+        },
+    )
 
 
 @require_perm("netzwerk.read_feedback")

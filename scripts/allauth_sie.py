@@ -13,6 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIE = {
+    "Anmeldung": "Anmelden",  # "Sign In" is a button: a verb, not a noun
+    "Bitte kontaktiere uns, wenn das Zurücksetzen des Passworts nicht klappt.": "Bitte wenden Sie sich an uns, wenn das Zurücksetzen des Passworts nicht klappt.",
     "Du kannst deine primäre E-Mail-Adresse nicht löschen.": "Sie können Ihre primäre E-Mail-Adresse nicht löschen.",
     "Bitte gib dein aktuelles Passwort ein.": "Bitte geben Sie Ihr aktuelles Passwort ein.",
     "Du kannst nicht mehr als %d E-Mail-Adressen hinzufügen.": "Sie können nicht mehr als %d E-Mail-Adressen hinzufügen.",
@@ -139,10 +141,13 @@ def main() -> int:
         '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
         "",
     ]
-    found = set()
+    found, seen_ids = set(), set()
     for msgid, german in _entries(source.read_text()):
-        if german in SIE and german not in found:
+        # One German text may translate several msgids ("Your password has been changed." and
+        # "Your password is now changed."): override each of them.
+        if german in SIE and msgid not in seen_ids:
             found.add(german)
+            seen_ids.add(msgid)
             out += [f"msgid {msgid}", f"msgstr {_quote(SIE[german])}", ""]
     missing = set(SIE) - found
     for text in sorted(missing):

@@ -22,7 +22,7 @@ def test_a_partner_edits_an_offer_and_confirms_it(page, live_server, welt, axe):
     page.goto(f"{live_server.url}/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill("partner@test.example")
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="Sprachspiele").click()
     assert page.get_by_text("nicht mehr bestätigt").first.is_visible()

@@ -23,11 +23,11 @@ def test_a_coordinator_logs_in_with_password_and_totp_and_reaches_the_dashboard(
     page.goto(f"{live_server.url}/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill("koordination@test.example")
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/konto/2fa/authenticate/")
     assert axe() == []
     page.get_by_label(re.compile(r"^\s*Code")).fill(_current_code())
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/dashboard/")
     assert page.get_by_role("heading", name="Koordination").is_visible()
     page.get_by_role("button", name="Koordination").click()
@@ -38,11 +38,11 @@ def test_a_wrong_totp_code_keeps_the_coordinator_out(page, live_server, welt):
     page.goto(f"{live_server.url}/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill("koordination@test.example")
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/konto/2fa/authenticate/")
     wrong = str((int(_current_code()) + 1) % 1_000_000).zfill(6)
     page.get_by_label(re.compile(r"^\s*Code")).fill(wrong)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     assert "/konto/2fa/authenticate/" in page.url
     assert page.get_by_text("Falscher Code").is_visible()
 
@@ -53,7 +53,7 @@ def test_a_new_coordinator_is_led_to_set_up_totp_and_that_page_is_accessible(
     page.goto(f"{live_server.url}/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill("neu-koordination@test.example")
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     # allauth asks for the password once more before a second factor may be added.
     page.wait_for_url("**/konto/reauthenticate/**")
     assert axe() == []

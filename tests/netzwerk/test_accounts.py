@@ -12,6 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _signup(client, email="lea.neu@test.example"):
+    # Mails leave through the outbox after commit: let the test's commit callbacks run.
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return _post_signup(client, email)
+
+
+def _post_signup(client, email):
     return client.post(
         reverse("account_signup"),
         {
@@ -33,6 +41,12 @@ def test_signup_asks_to_confirm_the_address_and_keeps_the_account_unapproved(cli
     assert not user.is_approved
     assert len(mail.outbox) == 1
     assert "lea.neu@test.example" in mail.outbox[0].to
+    body = mail.outbox[0].body
+    assert body.startswith("Guten Tag,") and body.rstrip().endswith("Netzwerkportal")
+    assert "Hallo von" not in body
+    from netzwerk.models import Mail
+
+    assert Mail.objects.get(template="email_confirmation_signup").status == Mail.Status.SENT
 
 
 def test_confirming_the_address_tells_the_coordinators(

@@ -37,3 +37,15 @@ def test_the_login_page_addresses_people_formally(client):
     page = client.get(reverse("account_login")).content.decode()
     assert "Sie haben noch kein Konto?" in page
     assert "Du hast" not in page
+    # The submit button says what it does: a verb ("Anmelden"), not allauth's noun "Anmeldung".
+    assert re.search(r'<button[^>]*type="submit"[^>]*>\s*Anmelden\s*</button>', page)
+
+
+@pytest.mark.django_db
+def test_password_reset_pages_address_people_formally(client):
+    page = client.get(reverse("account_reset_password")).content.decode()
+    assert "Bitte wenden Sie sich an uns" in page and "kontaktiere" not in page
+    with translation.override("de"):
+        assert (
+            translation.gettext("Your password is now changed.") == "Ihr Passwort wurde geändert."
+        )

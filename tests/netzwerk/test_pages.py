@@ -139,3 +139,11 @@ def test_a_forum_page_never_shows_a_moderators_e_mail_address(client, welt):
     welt.forum_public.moderators.add(moderator)
     page = client.get(welt.forum_public.get_absolute_url()).content.decode()
     assert moderator.email not in page
+
+
+def test_the_accessibility_statement_names_date_contact_and_conciliation(client, settings, db):
+    settings.SCHLICHTUNGSSTELLE_URL = "https://schlichtung.example"
+    page = client.get(reverse("netzwerk:barrierefreiheit")).content.decode()
+    assert settings.BARRIEREFREIHEIT_STAND in page
+    assert settings.PORTAL_KONTAKT_TELEFON in page and settings.PORTAL_KONTAKT_EMAIL in page
+    assert 'href="https://schlichtung.example"' in page
