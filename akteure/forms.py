@@ -2,10 +2,12 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from netzwerk.models import Rolle
 
-from .models import Angebot, Organisation
+from .importer import FELDER
+from .models import Angebot, Import, Organisation
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$",
@@ -78,8 +80,6 @@ class OrganisationForm(forms.ModelForm):
                 _("Das Logo ist zu groß (höchstens %(mb)s MB)."),
                 params={"mb": settings.LOGO_MAX_BYTES // 1_000_000},
             )
-        from PIL import Image, UnidentifiedImageError
-
         try:
             with Image.open(logo) as image:
                 kind = image.format
@@ -133,8 +133,6 @@ class ImportUploadForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import Import
-
         super().__init__(*args, **kwargs)
         self.fields["art"].choices = Import.Art.choices
 
@@ -143,8 +141,6 @@ class ImportMappingForm(forms.Form):
     """One choice per field: which column of the file holds it."""
 
     def __init__(self, *args, imp, **kwargs):
-        from .importer import FELDER
-
         super().__init__(*args, **kwargs)
         columns = [("", _("– nicht importieren –"))] + [
             (str(i), h) for i, h in enumerate(imp.headers)

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from netzwerk.models import Handlungsfeld, Lebensphase
 from netzwerk.rules import is_koordination, is_partner
@@ -187,13 +191,6 @@ def person_export(person: Person) -> dict:
 
 def personen_for_review(*, now=None) -> QuerySet[Person]:
     """Contact persons without activity for longer than the retention period (DSGVO review)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.db.models import Min, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.PERSON_RETENTION_DAYS)
     first_seen = Subquery(
         Person.history.model.objects.filter(id=OuterRef("pk"))

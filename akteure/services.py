@@ -1,15 +1,22 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from netzwerk.mail import mail_queue
+from netzwerk.models import Rolle, User
+from netzwerk.rules import is_koordination
 from netzwerk.services import user_approve
 
-from .models import Angebot, Organisation, Person, stale_before
+from .importer import check, execute, guess_mapping, read_table
+from .models import Angebot, Import, Organisation, Person, stale_before
 
 
 @transaction.atomic
@@ -176,17 +183,12 @@ def _progress_key(pk: int) -> str:
 def import_progress(imp) -> int:
     """Rows written so far; kept in the cache, since the import's own transaction is invisible
     to the request that asks until it commits."""
-    from django.core.cache import cache
 
     return cache.get(_progress_key(imp.pk), 0)
 
 
 def import_upload(*, art: str, upload, user):
     """Store the file and what its header says; nothing is imported yet."""
-    from django.core.files.base import ContentFile
-
-    from .importer import guess_mapping, read_table
-    from .models import Import
 
     data = upload.read()
     headers, rows = read_table(data, upload.name)  # ImportFehler: a German message for the form
@@ -204,7 +206,6 @@ def import_upload(*, art: str, upload, user):
 
 
 def import_rows(imp) -> list[list[str]]:
-    from .importer import read_table
 
     with imp.file.open("rb") as f:
         return read_table(f.read(), imp.filename)[1]
@@ -212,8 +213,6 @@ def import_rows(imp) -> list[list[str]]:
 
 def import_check(*, imp, mapping: dict[str, int]):
     """The dry run: every row checked, nothing written."""
-    from .importer import check
-    from .models import Import
 
     imp.mapping = mapping
     result = check(imp.art, import_rows(imp), mapping)
@@ -225,8 +224,7 @@ def import_check(*, imp, mapping: dict[str, int]):
 def import_start(*, imp) -> bool:
     """Small files are imported at once; large ones by a worker, with a progress display.
     Returns True when the import runs in the background."""
-    from .models import Import
-    from .tasks import run_import
+    from .tasks import run_import  # tasks import this module: a top-level import would cycle
 
     updated = Import.objects.filter(pk=imp.pk, status=Import.Status.GEPRUEFT).update(
         status=Import.Status.LAEUFT
@@ -241,10 +239,6 @@ def import_start(*, imp) -> bool:
 
 
 def import_run(*, import_id: int) -> None:
-    from django.core.cache import cache
-
-    from .importer import execute
-    from .models import Import
 
     imp = Import.objects.select_related("created_by").get(pk=import_id)
     if imp.status != Import.Status.LAEUFT:
@@ -278,17 +272,12 @@ EINLADUNG_MAX_AGE = 60 * 60 * 24 * 30  # thirty days
 
 def einladung_token(*, organisation: Organisation, by) -> str:
     """A signed link that links whoever accepts it to this organisation, as approved partner."""
-    from django.core import signing
 
     return signing.dumps({"o": organisation.pk, "k": by.pk}, salt=EINLADUNG_SALT, compress=True)
 
 
 def einladung_read(token: str) -> tuple[Organisation, object] | None:
     """The organisation and the inviting coordinator, or None when the link is broken or old."""
-    from django.core import signing
-
-    from netzwerk.models import User
-    from netzwerk.rules import is_koordination
 
     try:
         data = signing.loads(token, salt=EINLADUNG_SALT, max_age=EINLADUNG_MAX_AGE)
@@ -303,7 +292,6 @@ def einladung_read(token: str) -> tuple[Organisation, object] | None:
 
 @transaction.atomic
 def einladung_accept(*, token: str, user) -> Organisation | None:
-    from netzwerk.models import Rolle
 
     found = einladung_read(token)
     if found is None:
@@ -311,7 +299,6 @@ def einladung_accept(*, token: str, user) -> Organisation | None:
     organisation, inviter = found
     if user.is_approved:
         person_link_account(user=user, organisation=organisation)
-        from django.contrib.auth.models import Group
 
         user.groups.add(Group.objects.get(name=Rolle.PARTNER))
     else:

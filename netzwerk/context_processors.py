@@ -17,6 +17,13 @@ class Rollen:
         self.pending = user.is_authenticated and not self.approved
 
 
+def rollen_for(request) -> Rollen:
+    """The request's roles, computed once: navigation and dashboard ask the same object."""
+    if not hasattr(request, "_rollen"):
+        request._rollen = Rollen(request.user)
+    return request._rollen
+
+
 def portal(request) -> dict:
     return {
         "portal_name": settings.PORTAL_NAME,
@@ -24,5 +31,5 @@ def portal(request) -> dict:
         "adresse": settings.PORTAL_ADRESSE,
         "kontakt": settings.PORTAL_KONTAKT_EMAIL,
         "kontakt_telefon": settings.PORTAL_KONTAKT_TELEFON,
-        "rollen": SimpleLazyObject(lambda: Rollen(request.user)),
+        "rollen": SimpleLazyObject(lambda: rollen_for(request)),
     }

@@ -9,9 +9,8 @@ from .models import Rueckmeldung
 from .selectors import accounts_awaiting_approval
 
 
-def dashboard_context(user) -> dict:
-    rollen = Rollen(user)
-    context: dict = {"rollen_jetzt": rollen}
+def dashboard_context(user, rollen: Rollen) -> dict:
+    context: dict = {}
     if rollen.koordination:
         context["wartende_freigaben"] = accounts_awaiting_approval().count()
         context["offene_rueckmeldungen"] = Rueckmeldung.objects.filter(done=False).count()

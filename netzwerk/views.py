@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from foren.selectors import foren_visible_to  # pages are netzwerk's top floor
+
 from .access import require_perm
 from .celery import app as celery_app
+from .context_processors import rollen_for
+from .dashboard import dashboard_context
 from .forms import RueckmeldungForm
 from .mail import mail_resend
 from .models import Mail, Rueckmeldung
@@ -18,8 +23,6 @@ from .tasks import HEARTBEAT_KEY
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from foren.selectors import foren_visible_to  # the home page reads the floor above
-
     foren = list(foren_visible_to(request.user).order_by("name"))
     return render(
         request,
@@ -72,9 +75,9 @@ def rueckmeldung_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("netzwerk.see_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from .dashboard import dashboard_context
-
-    return render(request, "netzwerk/dashboard.html", dashboard_context(request.user))
+    return render(
+        request, "netzwerk/dashboard.html", dashboard_context(request.user, rollen_for(request))
+    )
 
 
 @never_cache
@@ -106,8 +109,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_perm("netzwerk.read_outbox")
 def mail_list(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
     status = request.GET.get("status", "")
     mails = Mail.objects.all()
     if status in Mail.Status.values:
@@ -123,8 +124,6 @@ def mail_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm("netzwerk.read_outbox")
 def mail_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     mail = get_object_or_404(Mail, pk=pk)
     if mail.status in (Mail.Status.FAILED, Mail.Status.SENT):
         mail_resend(mail=mail)
