@@ -1,21 +1,217 @@
-from django.db.models import Count, Q, QuerySet
+from datetime import timedelta
 
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from netzwerk.models import User
 from netzwerk.rules import is_approved, is_koordination
 
-from .models import Forum
+from .models import (
+    Abstimmung,
+    Beitrag,
+    Beitrittsanfrage,
+    Dokument,
+    Forum,
+    Interessensbekundung,
+    Kommentar,
+    Mitgliedschaft,
+    Stimme,
+)
+
+AKTIVITAET_TAGE = 90
+
+
+def _count(queryset: QuerySet, column: str = "forum") -> Coalesce:
+    """A correlated COUNT per forum: one subquery each, so counts of different tables never
+    multiply each other as joins would."""
+    counted = (
+        queryset.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _veranstaltungen():
+    # Meetings live one floor up (konferenzen); the forum reaches them by their relation, without
+    # importing that app.
+    return Forum._meta.get_field("veranstaltungen").related_model.objects
 
 
 def foren_visible_to(user) -> QuerySet[Forum]:
     """The forums this person may see: public ones, their own ones, all for coordinators."""
     qs = Forum.objects.select_related("handlungsfeld").annotate(
-        member_count=Count("members", distinct=True)
+        member_count=_count(Mitgliedschaft.objects.all())
     )
     if is_koordination(user):
         return qs
     visible = Q(visibility=Forum.Sichtbarkeit.PUBLIC)
     if is_approved(user):
-        visible |= Q(members=user) | Q(moderators=user)
+        visible |= Q(pk__in=Mitgliedschaft.objects.filter(user=user).values("forum"))
+        visible |= Q(moderators=user)
     return qs.filter(visible).distinct()
+
+
+def forum_overview(*, now=None) -> QuerySet[Forum]:
+    """All forums for the coordination, with the figures that show whether one lives: members,
+    moderators, last and next meeting, open needs, activity in the last 90 days, and confirmed
+    interest nobody has followed up yet. Two queries, whatever the number of rows."""
+    now = now or timezone.now()
+    since = now - timedelta(days=AKTIVITAET_TAGE)
+    meetings = _veranstaltungen().filter(forum=OuterRef("pk")).order_by().values("forum")
+    return (
+        Forum.objects.select_related("handlungsfeld")
+        .prefetch_related(Prefetch("moderators", queryset=User.objects.order_by("last_name")))
+        .annotate(
+            member_count=_count(Mitgliedschaft.objects.all()),
+            offene_bedarfe=_count(
+                Beitrag.objects.filter(
+                    art=Beitrag.Art.BEDARF,
+                    status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
+                )
+            ),
+            neue_beitraege=_count(Beitrag.objects.filter(created_at__gte=since)),
+            neue_kommentare=_count(
+                Kommentar.objects.filter(created_at__gte=since), "beitrag__forum"
+            ),
+            neue_dokumente=_count(Dokument.objects.filter(uploaded_at__gte=since)),
+            offene_anfragen=_count(
+                Beitrittsanfrage.objects.filter(status=Beitrittsanfrage.Status.OFFEN)
+            ),
+            neues_interesse=_count(
+                Interessensbekundung.objects.filter(
+                    confirmed_at__isnull=False, handled_at__isnull=True
+                )
+            ),
+            letzte_sitzung=Subquery(
+                meetings.filter(start__lt=now).annotate(m=Max("start")).values("m")
+            ),
+            naechste_sitzung=Subquery(
+                meetings.filter(start__gte=now).annotate(m=Min("start")).values("m")
+            ),
+        )
+        .order_by("status", "name")
+    )
+
+
+def interessen_open() -> QuerySet[Interessensbekundung]:
+    """Confirmed interest the coordination has not yet followed up."""
+    return Interessensbekundung.objects.filter(
+        confirmed_at__isnull=False, handled_at__isnull=True
+    ).select_related("forum")
+
+
+def forum_meetings(forum: Forum, *, now=None) -> dict:
+    now = now or timezone.now()
+    qs = _veranstaltungen().filter(forum=forum)
+    return {
+        "naechste": list(qs.filter(start__gte=now).order_by("start")[:3]),
+        "letzte": qs.filter(start__lt=now).order_by("-start").first(),
+    }
+
+
+def mitgliedschaft_of(forum: Forum, user) -> Mitgliedschaft | None:
+    if not user.is_authenticated:
+        return None
+    return Mitgliedschaft.objects.filter(forum=forum, user=user).first()
+
+
+def anfrage_open_of(forum: Forum, user) -> Beitrittsanfrage | None:
+    if not user.is_authenticated:
+        return None
+    return Beitrittsanfrage.objects.filter(
+        forum=forum, user=user, status=Beitrittsanfrage.Status.OFFEN
+    ).first()
+
+
+def mitglieder(forum: Forum) -> QuerySet[Mitgliedschaft]:
+    return (
+        Mitgliedschaft.objects.filter(forum=forum)
+        .select_related("user", "user__person__organisation")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def anfragen_open(forum: Forum) -> QuerySet[Beitrittsanfrage]:
+    return (
+        Beitrittsanfrage.objects.filter(forum=forum, status=Beitrittsanfrage.Status.OFFEN)
+        .select_related("user", "user__person__organisation")
+        .order_by("created_at")
+    )
+
+
+def candidates_for(forum: Forum) -> QuerySet[User]:
+    """People from the actor registry who could be added: approved accounts linked to a person
+    of an organisation, not yet members."""
+    return (
+        User.objects.filter(is_active=True, approved_at__isnull=False, person__isnull=False)
+        .exclude(pk__in=Mitgliedschaft.objects.filter(forum=forum).values("user"))
+        .select_related("person__organisation")
+        .order_by("person__organisation__name", "last_name", "first_name")
+    )
+
+
+def beitraege_of(forum: Forum) -> QuerySet[Beitrag]:
+    return (
+        Beitrag.objects.filter(forum=forum)
+        .select_related("author", "angebot")
+        .prefetch_related("lebensphasen")
+        .annotate(kommentar_count=Count("kommentare", distinct=True))
+    )
+
+
+def dokumente_visible(forum: Forum, *, insider: bool) -> QuerySet[Dokument]:
+    qs = Dokument.objects.filter(forum=forum).select_related("veranstaltung", "uploaded_by")
+    if not insider:
+        qs = qs.filter(visibility=Dokument.Sichtbarkeit.PUBLIC)
+    return qs
+
+
+def abstimmung_ranking(abstimmung: Abstimmung) -> list[dict]:
+    """Entries of a round by points (ties share a place), with how many people gave points."""
+    rows = list(
+        abstimmung.beitraege.annotate(
+            punkte=Coalesce(Sum("stimmen__punkte", filter=Q(stimmen__abstimmung=abstimmung)), 0),
+            stimmen_count=Count("stimmen", filter=Q(stimmen__abstimmung=abstimmung)),
+        ).order_by("-punkte", "title")
+    )
+    ranking, platz, previous = [], 0, None
+    for index, beitrag in enumerate(rows, start=1):
+        if beitrag.punkte != previous:
+            platz, previous = index, beitrag.punkte
+        ranking.append(
+            {
+                "platz": platz,
+                "beitrag": beitrag,
+                "punkte": beitrag.punkte,
+                "stimmen": beitrag.stimmen_count,
+            }
+        )
+    return ranking
+
+
+def verteilung_of(abstimmung: Abstimmung, user) -> dict[int, int]:
+    return dict(
+        Stimme.objects.filter(abstimmung=abstimmung, user=user).values_list("beitrag_id", "punkte")
+    )
+
+
+def teilnehmende_count(abstimmung: Abstimmung) -> int:
+    return Stimme.objects.filter(abstimmung=abstimmung).values("user").distinct().count()
 
 
 def foren_moderated_by(user) -> QuerySet[Forum]:

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Handlungsfeld, Lebensphase, Mail, Rueckmeldung, Sozialraum, User
+from .models import (
+    Handlungsfeld,
+    Lebensphase,
+    Mail,
+    Querschnittsthema,
+    Rueckmeldung,
+    Sozialraum,
+    User,
+)
 
 
 @admin.register(User)
@@ -45,6 +53,7 @@ class VokabularAdmin(admin.ModelAdmin):
 admin.site.register(Lebensphase, VokabularAdmin)
 admin.site.register(Handlungsfeld, VokabularAdmin)
 admin.site.register(Sozialraum, VokabularAdmin)
+admin.site.register(Querschnittsthema, VokabularAdmin)
 
 
 @admin.register(Rueckmeldung)

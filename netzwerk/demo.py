@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Handlungsfeld, Lebensphase, Rolle, Sozialraum, User
+from .models import Handlungsfeld, Lebensphase, Querschnittsthema, Rolle, Sozialraum, User
 from .services import rollen_ensure
 
 DEMO_PASSWORD = "Demo-Netzwerk-2026"
@@ -32,6 +32,7 @@ HANDLUNGSFELDER = [
     "Arbeitsmarkt",
     "Kultur und Religion",
 ]
+QUERSCHNITTSTHEMEN = ["Lebensphasenblick", "Interkulturelle Öffnung", "Geschlechtergerechtigkeit"]
 SOZIALRAEUME = ["Innenstadt", "Nord", "Broich", "Am Bahnhof", "Weiden", "Bardenberg", "Morsbach"]
 
 # (e-mail local part, first name, last name, role or None for "waiting for approval", staff)
@@ -81,6 +82,7 @@ def build() -> dict[str, User]:
     _vocabulary(Lebensphase, LEBENSPHASEN)
     _vocabulary(Handlungsfeld, HANDLUNGSFELDER)
     _vocabulary(Sozialraum, SOZIALRAEUME)
+    _vocabulary(Querschnittsthema, QUERSCHNITTSTHEMEN)
     users = {a[0]: _account(*a) for a in ACCOUNTS}
     koordination = users["koordination"]
     if not Authenticator.objects.filter(user=koordination, type=Authenticator.Type.TOTP).exists():

@@ -131,6 +131,14 @@ class Sozialraum(Vokabular):
         verbose_name_plural = _("Sozialräume")
 
 
+class Querschnittsthema(Vokabular):
+    """A theme every forum keeps in view (Lebensphasenblick, interkulturelle Öffnung, ...)."""
+
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Querschnittsthema")
+        verbose_name_plural = _("Querschnittsthemen")
+
+
 class Rueckmeldung(models.Model):
     """Feedback on accessibility (Barrierefreiheitserklärung); it reaches the coordinators."""
 

@@ -136,6 +136,9 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "netzwerk.tasks.heartbeat", "schedule": 60.0},
     "angebote-erinnern": {"task": "akteure.tasks.remind_stale_angebote", "schedule": 86_400.0},
     "postausgang-nachfassen": {"task": "netzwerk.tasks.recover_mails", "schedule": 300.0},
+    # Hourly, so a member's weekly digest goes out within the hour it falls due; the service
+    # sends each member at most one a week.
+    "foren-wochenuebersicht": {"task": "foren.tasks.send_digests", "schedule": 3_600.0},
 }
 
 if REDIS_URL:
@@ -283,6 +286,11 @@ ANGEBOT_REMINDER_PERIOD_DAYS = env.int("ANGEBOT_REMINDER_PERIOD_DAYS", default=3
 PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=300)
+
+# --- Foren -------------------------------------------------------------------------------------
+FOREN_DOKUMENT_MAX_BYTES = env.int("FOREN_DOKUMENT_MAX_BYTES", default=20_000_000)
+# Public interest form: at most this many submissions per address and hour.
+FOREN_INTERESSE_PRO_STUNDE = env.int("FOREN_INTERESSE_PRO_STUNDE", default=5)
 
 # --- The network this installation serves (Impressum, e-mails) -------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Netzwerkportal")

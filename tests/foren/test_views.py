@@ -23,7 +23,8 @@ def test_forum_lists_need_the_same_queries_for_3_or_30_forums(role, url, client_
     for _ in range(27):
         ForumFactory().members.add(*members)
     assert _queries(client, url) == few
-    assert few <= 8
+    # session, user, roles, TOTP check, forums, own memberships; at most 9 whatever the rows
+    assert few <= 9
 
 
 def test_the_forum_list_shows_member_counts(client, welt):

@@ -16,12 +16,14 @@ class Command(BaseCommand):
         # Floor by floor, as the apps depend on each other; each later capability adds its part.
         from akteure import demo as akteure_demo
         from foren import demo as foren_demo
+        from konferenzen import demo as konferenzen_demo
         from netzwerk import demo as netzwerk_demo
 
         with transaction.atomic():
             users = netzwerk_demo.build()
             akteure_demo.build(users)
             foren_demo.build(users)
+            konferenzen_demo.build(users)
         if not quiet:
             self.stdout.write(logins_text())
 
