@@ -168,14 +168,17 @@ def candidates_for(forum: Forum) -> QuerySet[User]:
 def beitraege_of(forum: Forum) -> QuerySet[Beitrag]:
     return (
         Beitrag.objects.filter(forum=forum)
-        .select_related("author", "angebot")
+        .select_related("forum", "author", "angebot")
         .prefetch_related("lebensphasen")
         .annotate(kommentar_count=Count("kommentare", distinct=True))
+        .order_by("-created_at", "-pk")
     )
 
 
 def dokumente_visible(forum: Forum, *, insider: bool) -> QuerySet[Dokument]:
-    qs = Dokument.objects.filter(forum=forum).select_related("veranstaltung", "uploaded_by")
+    qs = Dokument.objects.filter(forum=forum).select_related(
+        "forum", "veranstaltung", "uploaded_by"
+    )
     if not insider:
         qs = qs.filter(visibility=Dokument.Sichtbarkeit.PUBLIC)
     return qs

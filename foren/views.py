@@ -157,9 +157,11 @@ def forum_overview(request: HttpRequest) -> HttpResponse:
 @require_perm("netzwerk.see_dashboard")
 def beitritt_request(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug)
-    if not request.user.has_perm("foren.ask_to_join", forum):
+    if selectors.mitgliedschaft_of(forum, request.user):
         messages.info(request, _("Sie sind bereits Mitglied dieses Forums."))
         return redirect(forum)
+    if not request.user.has_perm("foren.ask_to_join", forum):
+        raise Http404
     form = BeitrittForm(request.POST)
     if form.is_valid():
         services.beitritt_request(

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from akteure.models import Angebot, Organisation, Organisationstyp, Person
-from foren.models import Forum
+from foren.models import Beitrag, Forum
 from netzwerk.models import Handlungsfeld, Sozialraum, User
 
 PASSWORD = "Ein-sicheres-Passwort-42"
@@ -105,3 +105,13 @@ class AngebotFactory(factory.django.DjangoModelFactory):
     def handlungsfelder(self, create, extracted, **kwargs):
         if create and extracted:
             self.handlungsfelder.set(extracted)
+
+
+class BeitragFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beitrag
+
+    forum = factory.SubFactory(ForumFactory)
+    art = Beitrag.Art.BEDARF
+    title = factory.Sequence(lambda n: f"Beitrag {n}")
+    text = "Ein Bedarf."

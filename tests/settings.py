@@ -1,5 +1,7 @@
 """Test overrides on top of the one settings module."""
 
+import tempfile
+
 from netzwerk.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Uploads of a test run go to a directory of their own, never into var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="netzwerk-test-media-"))  # noqa: F405

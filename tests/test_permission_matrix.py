@@ -30,6 +30,14 @@ KOORDINATION_ONLY = {
 APPROVED = {**SIGNED_IN, "wartend": 404, "anonym": 404}
 # A partner's own organisation and its offers; other partners do not see these pages at all.
 OWN_ORGANISATION = {**KOORDINATION_ONLY, "partner": 200}
+# Forum rights (foren.rules): "moderation" moderates and belongs to forum_members ("Intern");
+# "partner" belongs to forum_public ("Offen"), which has no moderator.
+NOBODY_BUT = {**dict.fromkeys(ROLES, 404), "anonym": 302, "koordination_ohne_2fa": 302}
+MODERATION_INTERN = {**NOBODY_BUT, "moderation": 200, "koordination": 200}
+MODERATION_INTERN_POST = {**NOBODY_BUT, "moderation": 302, "koordination": 302}
+MEMBER_OFFEN_POST = {**NOBODY_BUT, "partner": 302}
+# The collection of a public forum: every approved account reads along.
+READ_OFFEN = {**APPROVED, "anonym": 302}
 # allauth's own pages for signed-in people (reachable without TOTP: that is where it is set up).
 ACCOUNT_PAGE = {**ALL, "anonym": 302}
 # Everyone, but a coordinator without TOTP, who may only set it up (and see e-mail and logout).
@@ -74,6 +82,72 @@ def _import(welt) -> int:
         imp.file.save("o.csv", ContentFile(b"Name\nA\n"), save=False)
         imp.save()
     return imp.pk
+
+
+def _beitrag(forum, author) -> int:
+    from foren.models import Beitrag
+
+    beitrag, _ = Beitrag.objects.get_or_create(
+        forum=forum, title="Übergang Kita – Schule", defaults={"art": "bedarf", "author": author}
+    )
+    return beitrag.pk
+
+
+def _abstimmung(welt) -> int:
+    from foren.models import Abstimmung
+
+    forum = welt.forum_members
+    runde = Abstimmung.objects.filter(forum=forum).first()
+    if runde is None:
+        runde = Abstimmung.objects.create(
+            forum=forum, title="Was zuerst?", punkte=3, max_pro_beitrag=2
+        )
+        runde.beitraege.set([_beitrag(forum, welt.users["moderation"])])
+    return runde.pk
+
+
+def _dokument(forum, visibility: str) -> int:
+    from django.core.files.base import ContentFile
+
+    from foren.models import Dokument
+
+    dokument = Dokument.objects.filter(forum=forum, visibility=visibility).first()
+    if dokument is None:
+        dokument = Dokument(
+            forum=forum, title="Protokoll", original_name="p.pdf", content_type="application/pdf",
+            endung="pdf", size=9, visibility=visibility,
+        )  # fmt: skip
+        dokument.file.save("p.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return dokument.pk
+
+
+def _anfrage(welt) -> int:
+    from foren.models import Beitrittsanfrage
+
+    anfrage, _ = Beitrittsanfrage.objects.get_or_create(
+        forum=welt.forum_members, user=welt.users["gremium"], status="offen"
+    )
+    return anfrage.pk
+
+
+def _interesse(welt) -> int:
+    from django.utils import timezone
+
+    from foren.models import Interessensbekundung
+
+    interesse, _ = Interessensbekundung.objects.get_or_create(
+        forum=welt.forum_public, email="i@test.example",
+        defaults={"name": "Ida", "consent_at": timezone.now()},
+    )  # fmt: skip
+    return interesse.pk
+
+
+def _interesse_token(welt) -> str:
+    from django.core import signing
+
+    from foren.services import INTERESSE_SALT
+
+    return signing.dumps({"i": _interesse(welt)}, salt=INTERESSE_SALT)
 
 
 @dataclass
@@ -192,6 +266,184 @@ MATRIX = [
         },
         kwargs=lambda w: {"slug": w.forum_members.slug},
         note="a members-only forum does not exist for non-members",
+    ),
+    # --- Foren ---
+    Case("foren:forum-create", KOORDINATION_ONLY),
+    Case("foren:forum-overview", KOORDINATION_ONLY),
+    Case("foren:forum-edit", KOORDINATION_ONLY, kwargs=lambda w: {"slug": w.forum_public.slug}),
+    Case(
+        "foren:interesse-create",
+        PUBLIC,
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        note="the public interest form",
+    ),
+    Case(
+        "foren:interesse-create",
+        {**dict.fromkeys(ROLES, 404), "koordination_ohne_2fa": 302},
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+        note="a members-only forum takes no interest from the public",
+    ),
+    Case(
+        "foren:interesse-confirm",
+        PUBLIC,
+        kwargs=lambda w: {"token": _interesse_token(w)},
+        note="the link from the confirmation mail works without an account",
+    ),
+    Case(
+        "foren:interesse-handle",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=lambda w: {"pk": _interesse(w)},
+        method="post",
+    ),
+    Case(
+        "foren:beitritt-request",
+        {**NOBODY_BUT, "partner": 302, "moderation": 302, "gremium": 302, "koordination": 302},
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        method="post",
+        note="approved non-members ask; a member is sent back with a note",
+    ),
+    Case(
+        "foren:beitritt-request",
+        {**NOBODY_BUT, "moderation": 302},
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+        method="post",
+        note="a members-only forum is joined by a moderator's invitation only",
+    ),
+    Case(
+        "foren:digest-toggle",
+        MEMBER_OFFEN_POST,
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        method="post",
+    ),
+    Case("foren:mitglied-list", MODERATION_INTERN, kwargs=lambda w: {"slug": w.forum_members.slug}),
+    Case(
+        "foren:mitglied-list",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        note="the moderator of forum A cannot manage forum B; a member cannot either",
+    ),
+    Case(
+        "foren:mitglied-remove",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: {"slug": w.forum_members.slug, "user_pk": w.users["moderation"].pk},
+        method="post",
+    ),
+    Case(
+        "foren:beitritt-decide",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: {"slug": w.forum_members.slug, "pk": _anfrage(w)},
+        method="post",
+    ),
+    Case("foren:beitrag-list", READ_OFFEN, kwargs=lambda w: {"slug": w.forum_public.slug}),
+    Case(
+        "foren:beitrag-list",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+        note="members-only entries",
+    ),
+    Case(
+        "foren:beitrag-create",
+        {**NOBODY_BUT, "partner": 200, "koordination": 200},
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        note="members contribute; reading along is not contributing",
+    ),
+    Case(
+        "foren:beitrag-create", MODERATION_INTERN, kwargs=lambda w: {"slug": w.forum_members.slug}
+    ),
+    Case(
+        "foren:beitrag-detail",
+        MODERATION_INTERN,
+        kwargs=lambda w: {
+            "slug": w.forum_members.slug,
+            "pk": _beitrag(w.forum_members, w.users["moderation"]),
+        },
+    ),
+    Case(
+        "foren:beitrag-detail",
+        READ_OFFEN,
+        kwargs=lambda w: {
+            "slug": w.forum_public.slug,
+            "pk": _beitrag(w.forum_public, w.users["partner"]),
+        },
+    ),
+    Case(
+        "foren:beitrag-edit",
+        {**NOBODY_BUT, "partner": 200, "koordination": 200},
+        kwargs=lambda w: {
+            "slug": w.forum_public.slug,
+            "pk": _beitrag(w.forum_public, w.users["partner"]),
+        },
+        note="the author and the forum's moderation (here: the coordination)",
+    ),
+    Case(
+        "foren:beitrag-edit",
+        MODERATION_INTERN,
+        kwargs=lambda w: {
+            "slug": w.forum_members.slug,
+            "pk": _beitrag(w.forum_members, w.users["partner"]),
+        },
+        note="the moderator edits any entry of their forum; the author left the forum",
+    ),
+    Case(
+        "foren:abstimmung-create",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+    ),
+    Case(
+        "foren:abstimmung-create",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+    ),
+    Case(
+        "foren:abstimmung-detail",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"slug": w.forum_members.slug, "pk": _abstimmung(w)},
+    ),
+    Case(
+        "foren:abstimmung-present",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"slug": w.forum_members.slug, "pk": _abstimmung(w)},
+        note="while the round is open only the moderation sees the count",
+    ),
+    Case(
+        "foren:abstimmung-close",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: {"slug": w.forum_members.slug, "pk": _abstimmung(w)},
+        method="post",
+    ),
+    Case("foren:dokument-list", PUBLIC, kwargs=lambda w: {"slug": w.forum_public.slug}),
+    Case(
+        "foren:dokument-list",
+        {
+            **dict.fromkeys(ROLES, 404),
+            "moderation": 200,
+            "koordination": 200,
+            "koordination_ohne_2fa": 302,
+        },
+        kwargs=lambda w: {"slug": w.forum_members.slug},
+    ),  # fmt: skip
+    Case(
+        "foren:dokument-download",
+        PUBLIC,
+        kwargs=lambda w: {"slug": w.forum_public.slug, "pk": _dokument(w.forum_public, "public")},
+    ),
+    Case(
+        "foren:dokument-download",
+        {
+            **dict.fromkeys(ROLES, 404),
+            "partner": 200,
+            "koordination": 200,
+            "koordination_ohne_2fa": 302,
+        },
+        kwargs=lambda w: {"slug": w.forum_public.slug, "pk": _dokument(w.forum_public, "members")},
+        note="a members-only file of a public forum: not for approved non-members either",
+    ),  # fmt: skip
+    # Last of the forum cases: the partner leaves forum_public.
+    Case(
+        "foren:forum-leave",
+        MEMBER_OFFEN_POST,
+        kwargs=lambda w: {"slug": w.forum_public.slug},
+        method="post",
     ),
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),
