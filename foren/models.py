@@ -228,7 +228,11 @@ class Beitrag(models.Model):
         verbose_name = _("Beitrag")
         verbose_name_plural = _("Beiträge")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["forum", "art", "status"])]
+        indexes = [
+            models.Index(fields=["forum", "art", "status"]),
+            # The overview counts each forum's recent entries.
+            models.Index(fields=["forum", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -249,6 +253,8 @@ class Kommentar(models.Model):
         verbose_name = _("Kommentar")
         verbose_name_plural = _("Kommentare")
         ordering = ["created_at"]
+        # The overview counts the comments of the last 90 days, grouped by forum.
+        indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
