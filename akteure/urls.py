@@ -9,6 +9,7 @@ urlpatterns = [
     path("freigaben/<int:pk>/", views.freigabe_decide, name="freigabe-decide"),
     path("organisationen/", views.organisation_list, name="organisation-list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("organisationen/<slug:slug>/logo/", views.organisation_logo, name="organisation-logo"),
     path(
         "organisationen/<slug:slug>/bearbeiten/", views.organisation_edit, name="organisation-edit"
     ),

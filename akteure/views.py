@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
+from netzwerk.dateien import JPEG, PNG, typ_erkennen
 from netzwerk.exports import FORMATS, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
@@ -214,6 +215,23 @@ def angebot_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Das Angebot ist angelegt."))
         return redirect(angebot)
     return _angebot_form_page(request, form, organisation)
+
+
+def organisation_logo(request: HttpRequest, slug: str) -> FileResponse:
+    """Logos are as public as the organisation's page; the portal serves them itself (nothing
+    under MEDIA_URL is published), with the type read from the file, never guessed."""
+    organisation = get_object_or_404(Organisation.objects.exclude(logo=""), slug=slug)
+    try:
+        handle = organisation.logo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    typ = typ_erkennen(handle)
+    if typ not in (PNG, JPEG):
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=typ.content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_perm("netzwerk.see_dashboard")

@@ -84,6 +84,20 @@ def _import(welt) -> int:
     return imp.pk
 
 
+def _logo(welt) -> str:
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    organisation = welt.organisation
+    if not organisation.logo:
+        buffer = io.BytesIO()
+        Image.new("RGB", (2, 2), "blue").save(buffer, "PNG")
+        organisation.logo.save("logo.png", ContentFile(buffer.getvalue()), save=True)
+    return organisation.slug
+
+
 def _beitrag(forum, author) -> int:
     from foren.models import Beitrag
 
@@ -186,6 +200,12 @@ MATRIX = [
     ),
     Case("akteure:organisation-list", PUBLIC),
     Case("akteure:organisation-detail", PUBLIC, kwargs=lambda w: {"slug": w.organisation.slug}),
+    Case(
+        "akteure:organisation-logo",
+        PUBLIC,
+        kwargs=lambda w: {"slug": _logo(w)},
+        note="as public as the organisation's page",
+    ),
     Case(
         "akteure:organisation-edit",
         OWN_ORGANISATION,

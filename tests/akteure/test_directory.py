@@ -224,3 +224,30 @@ def test_the_list_filters_stale_offers_for_the_coordinators_follow_up(client, we
     assert "Sprachspiele" in stale and "Frisch bestätigt" not in stale
     current = client.get(reverse("akteure:angebot-list"), {"stand": "aktuell"}).content.decode()
     assert "Sprachspiele" not in current and "Frisch bestätigt" in current
+
+
+def test_an_uploaded_logo_shows_on_the_organisation_page(client_as, welt):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    client = client_as("partner")
+    edit = reverse("akteure:organisation-edit", kwargs={"slug": welt.organisation.slug})
+    response = client.post(
+        edit,
+        {
+            "name": "Kita Wolke",
+            "postcode": "52146",
+            "logo": SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(welt.organisation.get_absolute_url()).content.decode()
+    src = reverse("akteure:organisation-logo", kwargs={"slug": welt.organisation.slug})
+    assert f'src="{src}"' in page
+    logo = client_as("anonym").get(src)
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert b"".join(logo.streaming_content) == buffer.getvalue()
