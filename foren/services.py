@@ -198,6 +198,16 @@ def interesse_confirm(*, token: str) -> Interessensbekundung | None:
     return interesse
 
 
+def interessen_cleanup(*, now=None) -> int:
+    """Unconfirmed interest is deleted once its link has expired: nobody confirmed the address,
+    so the data was never ours to keep (DSGVO, data minimisation)."""
+    now = now or timezone.now()
+    deleted, _rows = Interessensbekundung.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - INTERESSE_MAX_AGE
+    ).delete()
+    return deleted
+
+
 def interesse_handle(*, interesse: Interessensbekundung, by) -> None:
     Interessensbekundung.objects.filter(pk=interesse.pk, handled_at__isnull=True).update(
         handled_at=timezone.now(), handled_by=by

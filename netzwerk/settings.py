@@ -139,6 +139,7 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so a member's weekly digest goes out within the hour it falls due; the service
     # sends each member at most one a week.
     "foren-wochenuebersicht": {"task": "foren.tasks.send_digests", "schedule": 3_600.0},
+    "foren-interessen-aufraeumen": {"task": "foren.tasks.cleanup_interessen", "schedule": 86_400.0},
 }
 
 if REDIS_URL:

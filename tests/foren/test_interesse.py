@@ -93,3 +93,20 @@ def test_the_sixth_submission_in_an_hour_is_refused_and_keeps_the_input(client, 
     assert Interessensbekundung.objects.count() == 5
     other = client.post(_url(welt), DATA, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200, "another address is not affected"
+
+
+def test_unconfirmed_interest_is_deleted_when_its_link_expires(client, welt):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from foren.services import interessen_cleanup
+
+    client.post(_url(welt), DATA)
+    confirmed = Interessensbekundung.objects.create(
+        forum=welt.forum_other, name="Bea", email="bea@x.example",
+        consent_at=timezone.now(), confirmed_at=timezone.now(),
+    )  # fmt: skip
+    assert interessen_cleanup(now=timezone.now() + timedelta(days=6)) == 0
+    assert interessen_cleanup(now=timezone.now() + timedelta(days=8)) == 1
+    assert list(Interessensbekundung.objects.all()) == [confirmed]
