@@ -230,7 +230,15 @@ def teilnehmende_count(abstimmung: Abstimmung) -> int:
 
 
 def foren_moderated_by(user) -> QuerySet[Forum]:
-    return Forum.objects.filter(moderators=user).order_by("name")
+    return (
+        Forum.objects.filter(moderators=user)
+        .annotate(
+            offene_anfragen=_count(
+                Beitrittsanfrage.objects.filter(status=Beitrittsanfrage.Status.OFFEN)
+            )
+        )
+        .order_by("name")
+    )
 
 
 def foren_with_member(user) -> QuerySet[Forum]:

@@ -2,7 +2,7 @@
 
 from akteure.models import Angebot
 from akteure.selectors import organisation_of_user, personen_for_review
-from foren.selectors import foren_moderated_by, foren_with_member
+from foren.selectors import foren_moderated_by, foren_with_member, interessen_open
 
 from .context_processors import Rollen
 from .models import Rueckmeldung
@@ -16,6 +16,7 @@ def dashboard_context(user, rollen: Rollen) -> dict:
         context["offene_rueckmeldungen"] = Rueckmeldung.objects.filter(done=False).count()
         context["veraltete_angebote"] = Angebot.objects.stale().count()
         context["personen_pruefen"] = personen_for_review().count()
+        context["neues_interesse"] = interessen_open().count()
     if rollen.moderation:
         context["moderierte_foren"] = list(foren_moderated_by(user))
     if rollen.approved:

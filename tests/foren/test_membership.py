@@ -138,3 +138,10 @@ def test_a_dormant_forum_says_so_and_offers_to_express_interest(client, welt):
     page = client.get(reverse("foren:forum-detail", args=[forum.slug])).content.decode()
     assert "ruht" in page
     assert reverse("foren:interesse-create", args=[forum.slug]) in page
+
+
+def test_the_moderators_dashboard_points_to_open_requests(client_as, welt):
+    Beitrittsanfrage.objects.create(forum=welt.forum_members, user=welt.users["gremium"])
+    page = client_as("moderation").get(reverse("netzwerk:dashboard")).content.decode()
+    assert "1 offene Beitrittsanfrage" in page
+    assert reverse("foren:mitglied-list", args=[welt.forum_members.slug]) in page
