@@ -136,7 +136,7 @@ BASE_SQL = """
 SELECT f.id, f.name, f.slug, f.status, h.name,
   (SELECT COUNT(*) FROM foren_mitgliedschaft m WHERE m.forum_id = f.id),
   (SELECT COUNT(*) FROM foren_beitrag b WHERE b.forum_id = f.id AND b.art = 'bedarf'
-     AND b.status IN ('offen', 'in_bearbeitung')),
+     AND b.status = 'offen'),
   (SELECT COUNT(*) FROM foren_beitrag b WHERE b.forum_id = f.id AND b.created_at >= %(since)s),
   COALESCE(kc.n, 0),
   (SELECT COUNT(*) FROM foren_dokument d WHERE d.forum_id = f.id AND d.uploaded_at >= %(since)s),

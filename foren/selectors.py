@@ -94,10 +94,7 @@ def _overview_queryset(*, now, since) -> QuerySet[Forum]:
         .annotate(
             member_count=_count(Mitgliedschaft.objects.all()),
             offene_bedarfe=_count(
-                Beitrag.objects.filter(
-                    art=Beitrag.Art.BEDARF,
-                    status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
-                )
+                Beitrag.objects.filter(art=Beitrag.Art.BEDARF, status=Beitrag.Status.OFFEN)
             ),
             neue_beitraege=_count(Beitrag.objects.filter(created_at__gte=since)),
             neue_dokumente=_count(Dokument.objects.filter(uploaded_at__gte=since)),
@@ -127,9 +124,13 @@ def interessen_open() -> QuerySet[Interessensbekundung]:
     ).select_related("forum")
 
 
-def forum_meetings(forum: Forum, *, now=None) -> dict:
+def forum_meetings(forum: Forum, *, insider: bool, now=None) -> dict:
+    """The forum's sessions this person may know of: public ones for everyone, members' and
+    invited-only ones for members, moderators and the coordination."""
     now = now or timezone.now()
     qs = _veranstaltungen().filter(forum=forum)
+    if not insider:
+        qs = qs.filter(visibility="public")
     return {
         "naechste": list(qs.filter(start__gte=now).order_by("start")[:3]),
         "letzte": qs.filter(start__lt=now).order_by("-start").first(),

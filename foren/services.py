@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +69,14 @@ def beitritt_request(*, forum: Forum, user, message: str = "") -> Beitrittsanfra
         anfrage.message = message
         anfrage.save(update_fields=["message"])
         return anfrage
-    anfrage = Beitrittsanfrage.objects.create(forum=forum, user=user, message=message)
+    try:
+        with transaction.atomic():
+            anfrage = Beitrittsanfrage.objects.create(forum=forum, user=user, message=message)
+    except IntegrityError:
+        # A double click: the other request inserted the open row first; its mail is on the way.
+        return Beitrittsanfrage.objects.get(
+            forum=forum, user=user, status=Beitrittsanfrage.Status.OFFEN
+        )
     mail_queue(
         name="foren_anfrage",
         context={"forum": forum, "anfrage": anfrage, "user": user},
@@ -172,18 +179,33 @@ def interesse_create(
     return interesse
 
 
-@transaction.atomic
-def interesse_confirm(*, token: str) -> Interessensbekundung | None:
-    """Confirm by the link in the mail; None if the link is broken or older than seven days.
-    Confirming twice tells the coordination once."""
+def _interesse_pk(token: str) -> int | None:
     try:
         data = signing.loads(token, salt=INTERESSE_SALT, max_age=INTERESSE_MAX_AGE.total_seconds())
     except signing.BadSignature:
         return None
+    return data.get("i") if isinstance(data, dict) else None
+
+
+def interesse_read(*, token: str) -> Interessensbekundung | None:
+    """The interest a confirmation link stands for, or None when it is broken or expired."""
+    pk = _interesse_pk(token)
+    if pk is None:
+        return None
+    return Interessensbekundung.objects.select_related("forum").filter(pk=pk).first()
+
+
+@transaction.atomic
+def interesse_confirm(*, token: str) -> Interessensbekundung | None:
+    """Confirm by the link in the mail; None if the link is broken or older than seven days.
+    Confirming twice tells the coordination once."""
+    pk = _interesse_pk(token)
+    if pk is None:
+        return None
     interesse = (
         Interessensbekundung.objects.select_for_update()
         .select_related("forum")
-        .filter(pk=data.get("i"))
+        .filter(pk=pk)
         .first()
     )
     if interesse is None or interesse.confirmed_at is not None:

@@ -71,7 +71,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "mitgliedschaft": selectors.mitgliedschaft_of(forum, user),
         "anfrage": selectors.anfrage_open_of(forum, user),
         "darf_anfragen": user.has_perm("foren.ask_to_join", forum),
-        "sitzungen": selectors.forum_meetings(forum),
+        "sitzungen": selectors.forum_meetings(forum, insider=insider),
         "dokumente": selectors.dokumente_visible(forum, insider=insider)[:10],
         "beitritt_form": BeitrittForm(),
     }
@@ -233,8 +233,12 @@ def beitritt_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     forum = _forum(request, slug, "foren.moderate_forum")
     anfrage = get_object_or_404(Beitrittsanfrage.objects.select_related("user"), pk=pk, forum=forum)
     form = EntscheidungForm(request.POST, prefix=f"a{anfrage.pk}")
-    accept = request.POST.get("decision") == "accept"
-    if form.is_valid():
+    decision = request.POST.get("decision")
+    accept = decision == "accept"
+    if decision not in ("accept", "decline"):
+        # Declining mails a refusal: it happens only when someone chose it.
+        messages.error(request, _("Bitte wählen Sie „Aufnehmen“ oder „Ablehnen“."))
+    elif form.is_valid():
         decided = services.beitritt_decide(
             anfrage=anfrage, accept=accept, answer=form.cleaned_data["answer"], by=request.user
         )
@@ -291,10 +295,20 @@ def interesse_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def interesse_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    interesse = services.interesse_confirm(token=token)
+    """The link in the mail shows a button; only pressing it confirms. Mail scanners that open
+    every link (Safe Links, gateways) must not confirm an address nobody confirmed."""
+    if request.method == "POST":
+        interesse = services.interesse_confirm(token=token)
+        return render(
+            request,
+            "foren/interesse_bestaetigt.html",
+            {"interesse": interesse},
+            status=200 if interesse else 400,
+        )
+    interesse = services.interesse_read(token=token)
     return render(
         request,
-        "foren/interesse_bestaetigt.html",
+        "foren/interesse_bestaetigen.html",
         {"interesse": interesse},
         status=200 if interesse else 400,
     )

@@ -40,14 +40,16 @@ def _zip_typ(fileobj: IO[bytes]) -> Dateityp | None:
         with zipfile.ZipFile(fileobj) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Read 100 bytes, never the whole entry: a small upload can unpack to gigabytes.
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100).decode("ascii", "replace").strip()
                 return ODT if mimetype == ODT.content_type else None
             if "[Content_Types].xml" in names:
                 if "word/document.xml" in names:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
         return None
     return None
 

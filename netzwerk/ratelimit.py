@@ -1,17 +1,27 @@
 """A fixed-window counter per client address in the cache (Redis in production).
 
-Small on purpose: public forms need "at most N per hour from one address", nothing more. Behind a
-reverse proxy REMOTE_ADDR is the proxy's address unless the proxy sets it (gunicorn's
---forwarded-allow-ips with X-Forwarded-For); the compose setup publishes gunicorn directly.
+Small on purpose: public forms need "at most N per hour from one address", nothing more. Behind
+reverse proxies (TRUSTED_PROXY_COUNT, the same setting allauth's login limits use) the address is
+the one the outermost trusted proxy put into X-Forwarded-For; anything further left in that header
+could be made up by the client and is ignored.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
+def client_address(request: HttpRequest) -> str:
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def allow(request: HttpRequest, *, action: str, limit: int, period: int = 3600) -> bool:
     """Count this request; False once the address has used up its `limit` in the window."""
-    key = f"ratelimit:{action}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"ratelimit:{action}:{client_address(request)}"
     cache.add(key, 0, timeout=period)
     try:
         count = cache.incr(key)

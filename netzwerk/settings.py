@@ -195,6 +195,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=True)
 # allauth's login rate limits stay at their defaults (on); written out so nobody turns them off
 # by accident.
+# Reverse proxies in front of the portal that append to X-Forwarded-For (the TLS proxy: 1). Rate
+# limits key on the client address: with 0 behind a proxy, every visitor would share one counter.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

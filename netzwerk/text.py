@@ -1,31 +1,43 @@
 """Markdown that people type, rendered to HTML that cannot carry script or style.
 
-Markdown first, then nh3 (ammonia) on the result with a short allow-list: no script, no style
-attribute or element, no event handlers, links only to http(s) and mailto, and every link opens
-with rel="noopener noreferrer nofollow". Raw HTML typed into the text is escaped before Markdown
-sees it, so it shows as text rather than being silently dropped. Images are dropped: an external
-image would tell a third party who reads the page (DSGVO).
+Markdown without its raw-HTML parts (typed tags stay visible as text, escaped by Markdown itself,
+and code keeps its "<" as people wrote it), then nh3 (ammonia) on the result with a short
+allow-list: no script, no style attribute or element, no event handlers, links only to http(s) and
+mailto, each with rel="noopener noreferrer nofollow". Images are dropped: an external image would
+tell a third party who reads the page (DSGVO).
 """
 
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
 
 TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> SafeString:
-    # Without "<" no tag can start; ">" stays, it is Markdown's quote.
-    source = (text or "").replace("<", "&lt;")
-    rendered = markdown.markdown(source, extensions=["sane_lists", "tables"], output_format="html")
-    # Headings of level 1 and 2 belong to the page; typed ones are moved down to h3.
-    rendered = rendered.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
-    rendered = rendered.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+class _NoRawHtml(Extension):
+    """Markdown passes typed HTML through by default; without these parts it is plain text."""
+
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+def render_markdown(text: str, *, top: int = 3) -> SafeString:
+    """`top` is the highest heading level a typed heading may take, so it fits below the page's
+    own headings (an entry's text under the h1: 2; a comment under an h2 section: 3)."""
+    rendered = markdown.markdown(
+        text or "", extensions=["sane_lists", "tables", _NoRawHtml()], output_format="html"
+    )
+    for level in range(top - 1, 0, -1):  # h1 -> h<top>, h2 -> h<top>, ...
+        rendered = rendered.replace(f"<h{level}>", f"<h{top}>").replace(
+            f"</h{level}>", f"</h{top}>"
+        )
     clean = nh3.clean(
         rendered,
         tags=TAGS,

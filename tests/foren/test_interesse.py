@@ -32,8 +32,12 @@ def test_the_sender_confirms_by_mail_and_only_then_the_coordination_hears_of_it(
     assert mail.template == "foren_interesse_bestaetigen" and mail.to == [DATA["email"]]
 
     link = re.search(r"/foren/interesse/bestaetigen/[^/\s]+/", mail.body_text).group(0)
-    assert client.get(link).status_code == 200
-    assert client.get(link).status_code == 200  # a second click is harmless
+    # A mail scanner opening the link confirms nothing: only the button on the page does.
+    assert "Ja, ich möchte mitmachen" in client.get(link).content.decode()
+    interesse.refresh_from_db()
+    assert interesse.confirmed_at is None and Mail.objects.count() == 1
+    assert client.post(link).status_code == 200
+    assert client.post(link).status_code == 200  # a second click is harmless
     interesse.refresh_from_db()
     assert interesse.confirmed_at is not None
     [notice] = Mail.objects.filter(template="foren_interesse_neu")
@@ -50,18 +54,21 @@ def test_the_overview_highlights_a_dormant_forum_with_new_interest(client, clien
         "neue Interessensbekundung" not in client_as("koordination").get(overview).content.decode()
     )
     mail = Mail.objects.get()
-    client.get(re.search(r"/foren/interesse/bestaetigen/[^/\s]+/", mail.body_text).group(0))
+    client.post(re.search(r"/foren/interesse/bestaetigen/[^/\s]+/", mail.body_text).group(0))
     page = client_as("koordination").get(overview).content.decode()
-    assert "Ruht – 1 neue Interessensbekundung" in page and "Ida Beispiel" in page
+    assert "Ruht – jemand möchte es aufgreifen" in page and "1 neue Interessensbekundung" in page
+    assert "Ida Beispiel" in page
     interesse = Interessensbekundung.objects.get()
     client_as("koordination").post(reverse("foren:interesse-handle", args=[interesse.pk]))
     page = client_as("koordination").get(overview).content.decode()
-    assert "Ruht – 1" not in page and "Keine offenen Interessensbekundungen" in page
+    assert "Ruht – jemand" not in page and "Keine offenen Interessensbekundungen" in page
 
 
 def test_a_broken_or_forged_link_confirms_nothing(client, welt):
     client.post(_url(welt), DATA)
-    response = client.get(reverse("foren:interesse-confirm", args=["gefaelscht:abc"]))
+    url = reverse("foren:interesse-confirm", args=["gefaelscht:abc"])
+    assert client.get(url).status_code == 400
+    response = client.post(url)
     assert response.status_code == 400
     assert "gilt nicht" in response.content.decode()
     assert Interessensbekundung.objects.get().confirmed_at is None
@@ -110,3 +117,12 @@ def test_unconfirmed_interest_is_deleted_when_its_link_expires(client, welt):
     assert interessen_cleanup(now=timezone.now() + timedelta(days=6)) == 0
     assert interessen_cleanup(now=timezone.now() + timedelta(days=8)) == 1
     assert list(Interessensbekundung.objects.all()) == [confirmed]
+
+
+def test_a_partners_request_for_a_dormant_forum_is_highlighted_too(client_as, welt):
+    forum = welt.forum_other
+    forum.status = "ruhend"
+    forum.save()
+    client_as("gremium").post(reverse("foren:beitritt-request", args=[forum.slug]))
+    page = client_as("koordination").get(reverse("foren:forum-overview")).content.decode()
+    assert "Ruht – jemand möchte es aufgreifen" in page and "1 offene Beitrittsanfrage" in page

@@ -169,3 +169,13 @@ def test_the_collection_exports_as_csv(client_as, welt):
     )
     body = response.content.decode("utf-8-sig")
     assert "Titel" in body and "'=HYPERLINK(1)" in body
+
+
+def test_code_and_typed_tags_show_as_written():
+    html = render_markdown("`a < b` und <b>fett</b>")
+    assert "<code>a &lt; b</code>" in html and "&lt;b&gt;fett&lt;/b&gt;" in html
+
+
+def test_typed_headings_fit_below_the_page_headings():
+    assert render_markdown("# Titel", top=2) == "<h2>Titel</h2>"
+    assert "<h1>" not in render_markdown("# Titel\n\n## Unter")

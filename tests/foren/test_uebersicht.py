@@ -97,3 +97,16 @@ def test_no_news_no_digest(welt):
     assert digests_send() == 0
     assert not Mail.objects.exists()
     assert Beitrag.objects.count() == 0
+
+
+def test_members_sessions_are_not_shown_to_the_public(client, client_as, welt):
+    forum = welt.forum_public
+    start = timezone.now() + timedelta(days=3)
+    Veranstaltung.objects.create(
+        art="forumssitzung", title="intern", forum=forum, start=start, end=start,
+        place="Raum 4711", visibility="members",
+    )  # fmt: skip
+    url = reverse("foren:forum-detail", args=[forum.slug])
+    assert "Raum 4711" not in client.get(url).content.decode()
+    assert "Raum 4711" not in client_as("gremium").get(url).content.decode()
+    assert "Raum 4711" in client_as("partner").get(url).content.decode()
