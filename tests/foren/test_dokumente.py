@@ -123,3 +123,19 @@ def test_non_members_cannot_upload(client_as, welt):
     response = _upload(client_as("gremium"), welt.forum_public, "p.pdf", PDF)
     assert response.status_code == 404
     assert not Dokument.objects.exists()
+
+
+def test_a_zip_bomb_posing_as_odt_is_checked_without_unpacking_it():
+    import tracemalloc
+
+    from netzwerk.dateien import typ_erkennen
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text" + b" " * 50_000_000)
+    assert len(bomb.getvalue()) < 1_000_000
+    tracemalloc.start()
+    typ_erkennen(bomb)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 5_000_000, f"{peak} bytes: the entry was unpacked"

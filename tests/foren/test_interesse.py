@@ -126,3 +126,13 @@ def test_a_partners_request_for_a_dormant_forum_is_highlighted_too(client_as, we
     client_as("gremium").post(reverse("foren:beitritt-request", args=[forum.slug]))
     page = client_as("koordination").get(reverse("foren:forum-overview")).content.decode()
     assert "Ruht – jemand möchte es aufgreifen" in page and "1 offene Beitrittsanfrage" in page
+
+
+def test_behind_the_tls_proxy_the_limit_counts_per_client_not_per_proxy(client, welt, settings):
+    settings.FOREN_INTERESSE_PRO_STUNDE = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = client.post(_url(welt), DATA, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    other = client.post(_url(welt), DATA, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy)
+    again = client.post(_url(welt), DATA, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5", **proxy)
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)

@@ -145,3 +145,11 @@ def test_the_moderators_dashboard_points_to_open_requests(client_as, welt):
     page = client_as("moderation").get(reverse("netzwerk:dashboard")).content.decode()
     assert "1 offene Beitrittsanfrage" in page
     assert reverse("foren:mitglied-list", args=[welt.forum_members.slug]) in page
+
+
+def test_a_request_without_a_decision_declines_nothing(client_as, welt):
+    forum = welt.forum_members
+    anfrage = Beitrittsanfrage.objects.create(forum=forum, user=welt.users["partner"])
+    client_as("moderation").post(reverse("foren:beitritt-decide", args=[forum.slug, anfrage.pk]))
+    anfrage.refresh_from_db()
+    assert anfrage.status == Beitrittsanfrage.Status.OFFEN and not Mail.objects.exists()
