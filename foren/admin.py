@@ -14,10 +14,18 @@ from .models import (
 
 
 class MitgliedschaftInline(admin.TabularInline):
+    """Read-only here: members join and leave in the portal, where every change is mailed."""
+
     model = Mitgliedschaft
     extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "joined_at", "digest"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Forum)

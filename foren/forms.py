@@ -41,6 +41,18 @@ class ForumForm(forms.ModelForm):
                             "Sammlung, Abstimmungen."),
         }  # fmt: skip
 
+    # Addresses of the forum area itself; a forum of that name could not be reached.
+    RESERVED_SLUGS = {"neu", "uebersicht", "interesse"}
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in self.RESERVED_SLUGS:
+            raise forms.ValidationError(
+                _("„%(slug)s“ ist für das Portal reserviert. Bitte wählen Sie ein anderes Kürzel.")
+                % {"slug": slug}
+            )
+        return slug
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["moderators"].queryset = User.objects.filter(

@@ -79,4 +79,12 @@ rules.add_perm("foren.ask_to_join", is_approved & is_public_forum & ~insider)
 rules.add_perm("foren.leave", is_approved & is_forum_member)
 rules.add_perm("foren.change_beitrag", can_moderate_forum | (can_contribute & is_author))
 rules.add_perm("foren.vote", can_contribute & is_open_round)
+
+
+@rules.predicate
+def uploaded_it(user, dokument) -> bool:
+    return dokument is not None and user.is_authenticated and dokument.uploaded_by_id == user.pk
+
+
+rules.add_perm("foren.delete_dokument", can_moderate_forum | (can_contribute & uploaded_it))
 rules.add_perm("foren.read_dokument", can_contribute | (can_read_forum & is_public_document))

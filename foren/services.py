@@ -360,6 +360,12 @@ def dokument_upload(*, forum: Forum, by, form, typ) -> Dokument:
     return dokument
 
 
+def dokument_delete(*, dokument: Dokument) -> None:
+    """A file uploaded by mistake (or as public by mistake) goes, with the stored file."""
+    dokument.file.delete(save=False)
+    dokument.delete()
+
+
 # --- Weekly digest ---------------------------------------------------------------------------
 def digests_send(*, now=None) -> int:
     """Celery beat, weekly: each member who opted in gets one mail with what happened in their

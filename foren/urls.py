@@ -41,4 +41,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/dokumente/", views.dokument_list, name="dokument-list"),
     path("<slug:slug>/dokumente/<int:pk>/", views.dokument_download, name="dokument-download"),
+    path("<slug:slug>/dokumente/<int:pk>/loeschen/", views.dokument_delete, name="dokument-delete"),
 ]

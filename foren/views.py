@@ -497,7 +497,10 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 return redirect(abstimmung)
     elif request.method == "POST":
-        raise Http404
+        if abstimmung.is_offen or not user.has_perm("foren.contribute", forum):
+            raise Http404
+        messages.error(request, _("Diese Abstimmung ist inzwischen geschlossen."))
+        return redirect(abstimmung)
     zeige_ergebnis = not abstimmung.is_offen or darf_moderieren
     if fmt := _export_format(request):
         if not zeige_ergebnis:
@@ -591,6 +594,19 @@ def dokument_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_POST
+@require_perm("netzwerk.see_dashboard")
+def dokument_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    forum = _forum(request, slug)
+    dokument = get_object_or_404(Dokument, pk=pk, forum=forum)
+    dokument.forum = forum
+    if not request.user.has_perm("foren.delete_dokument", dokument):
+        raise Http404
+    services.dokument_delete(dokument=dokument)
+    messages.success(request, _("Das Dokument „%(t)s“ ist gelöscht.") % {"t": dokument.title})
+    return redirect("foren:dokument-list", slug=forum.slug)
+
+
 def dokument_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     forum = _forum(request, slug)
     dokument = get_object_or_404(Dokument, pk=pk, forum=forum)
@@ -607,6 +623,7 @@ def dokument_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         as_attachment=dokument.content_type not in ("application/pdf", "image/png", "image/jpeg"),
         filename=dokument.original_name,
     )
-    # Members-only files are nobody's cache's business.
+    # Members-only files are nobody's cache's business; a PDF shown inline runs no script.
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
     return response

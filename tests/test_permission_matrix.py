@@ -458,6 +458,13 @@ MATRIX = [
         kwargs=lambda w: {"slug": w.forum_public.slug, "pk": _dokument(w.forum_public, "members")},
         note="a members-only file of a public forum: not for approved non-members either",
     ),  # fmt: skip
+    Case(
+        "foren:dokument-delete",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=lambda w: {"slug": w.forum_public.slug, "pk": _dokument(w.forum_public, "members")},
+        method="post",
+        note="the uploader or the moderation; the partner is a member but did not upload it",
+    ),
     # Last of the forum cases: the partner leaves forum_public.
     Case(
         "foren:forum-leave",

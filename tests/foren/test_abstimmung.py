@@ -184,3 +184,10 @@ def test_closing_twice_keeps_the_first_result(runde, welt):
     closed_at = first.closed_at
     again = abstimmung_close(abstimmung=runde, by=welt.users["moderation"])
     assert again.closed_at == closed_at
+
+
+def test_points_sent_after_closing_get_a_message_not_an_error(client_as, runde, welt):
+    abstimmung_close(abstimmung=runde, by=welt.users["moderation"])
+    response = client_as("partner").post(_url(runde), _form(runde, [1, 0, 0]), follow=True)
+    assert "inzwischen geschlossen" in response.content.decode()
+    assert not Stimme.objects.exists()

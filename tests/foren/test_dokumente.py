@@ -139,3 +139,25 @@ def test_a_zip_bomb_posing_as_odt_is_checked_without_unpacking_it():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 5_000_000, f"{peak} bytes: the entry was unpacked"
+
+
+def test_the_uploader_deletes_their_file_another_member_cannot(client_as, welt):
+    from foren.models import Mitgliedschaft
+
+    _upload(client_as("partner"), welt.forum_public, "p.pdf", PDF)
+    dokument = Dokument.objects.get()
+    path = dokument.file.path
+    url = reverse("foren:dokument-delete", args=[welt.forum_public.slug, dokument.pk])
+    Mitgliedschaft.objects.create(forum=welt.forum_public, user=welt.users["gremium"])
+    assert client_as("gremium").post(url).status_code == 404
+    assert client_as("partner").post(url).status_code == 302
+    assert not Dokument.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_downloads_run_no_script(client_as, welt):
+    _upload(client_as("partner"), welt.forum_public, "p.pdf", PDF)
+    response = client_as("partner").get(Dokument.objects.get().get_absolute_url())
+    assert response["Content-Security-Policy"] == "sandbox"

@@ -153,3 +153,12 @@ def test_a_request_without_a_decision_declines_nothing(client_as, welt):
     client_as("moderation").post(reverse("foren:beitritt-decide", args=[forum.slug, anfrage.pk]))
     anfrage.refresh_from_db()
     assert anfrage.status == Beitrittsanfrage.Status.OFFEN and not Mail.objects.exists()
+
+
+def test_a_forum_cannot_take_an_address_of_the_forum_area(client_as, welt):
+    response = client_as("koordination").post(
+        reverse("foren:forum-create"),
+        {"name": "Neu", "slug": "uebersicht", "handlungsfeld": welt.forum_public.handlungsfeld_id,
+         "status": "aktiv", "visibility": "public"},
+    )  # fmt: skip
+    assert "ist für das Portal reserviert" in response.content.decode()
