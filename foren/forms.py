@@ -2,7 +2,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from akteure.models import Angebot
@@ -10,6 +9,13 @@ from netzwerk.dateien import DOKUMENT_TYPEN, ENDUNGEN, endung, typ_erkennen
 from netzwerk.models import User
 
 from .models import Abstimmung, Beitrag, Dokument, Forum, Interessensbekundung
+
+
+def _megabytes(size: int) -> str:
+    """Sizes as people read them on a file list: decimal megabytes, German comma."""
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} kB"
+    return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB").replace(".", ",")
 
 
 def _no_form_tag(form: forms.BaseForm) -> None:
@@ -148,6 +154,7 @@ class BeitragForm(forms.ModelForm):
             "organisation__name", "title"
         )
         self.fields["angebot"].label_from_instance = lambda a: f"{a.organisation} – {a.title}"
+        self.fields["art"].choices = Beitrag.Art.choices  # a radio list without "---------"
         if not darf_status:
             # The status is the moderators' word on an entry.
             del self.fields["status"]
@@ -265,7 +272,7 @@ class DokumentForm(forms.ModelForm):
         erlaubt = ", ".join(t.label for t in DOKUMENT_TYPEN)
         self.fields["file"].help_text = _("Erlaubt: %(typen)s; höchstens %(max)s.") % {
             "typen": erlaubt,
-            "max": filesizeformat(settings.FOREN_DOKUMENT_MAX_BYTES),
+            "max": _megabytes(settings.FOREN_DOKUMENT_MAX_BYTES),
         }
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{e}" for e in ENDUNGEN)
         _no_form_tag(self)
@@ -276,8 +283,8 @@ class DokumentForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(max)s.")
                 % {
-                    "size": filesizeformat(upload.size),
-                    "max": filesizeformat(settings.FOREN_DOKUMENT_MAX_BYTES),
+                    "size": _megabytes(upload.size),
+                    "max": _megabytes(settings.FOREN_DOKUMENT_MAX_BYTES),
                 }
             )
         typ = typ_erkennen(upload)

@@ -332,7 +332,7 @@ def _dokument_path(instance: "Dokument", filename: str) -> str:
 class Dokument(models.Model):
     class Art(models.TextChoices):
         PROTOKOLL = "protokoll", _("Protokoll")
-        DATEI = "datei", _("Datei")
+        DATEI = "datei", _("sonstiges Dokument")
 
     class Sichtbarkeit(models.TextChoices):
         MEMBERS = "members", _("nur für Mitglieder")

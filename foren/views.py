@@ -183,6 +183,8 @@ def forum_leave(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug, "foren.leave")
     services.mitglied_remove(forum=forum, user=request.user, by=request.user)
     messages.success(request, _("Sie sind aus dem Forum ausgetreten."))
+    if not request.user.has_perm("foren.read_forum", forum):
+        return redirect("foren:forum-list")  # a members-only forum is gone for them now
     return redirect(forum)
 
 
@@ -251,7 +253,10 @@ def beitritt_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         else:
             messages.success(
-                request, _("Die Anfrage ist abgelehnt; die Person erhält Ihre Nachricht.")
+                request,
+                _("Die Anfrage ist abgelehnt; die Person erhält Ihre Nachricht per E-Mail.")
+                if form.cleaned_data["answer"]
+                else _("Die Anfrage ist abgelehnt; die Person wird per E-Mail informiert."),
             )
     else:
         messages.error(request, _("Die Nachricht ist zu lang (höchstens 2.000 Zeichen)."))

@@ -162,3 +162,11 @@ def test_a_forum_cannot_take_an_address_of_the_forum_area(client_as, welt):
          "status": "aktiv", "visibility": "public"},
     )  # fmt: skip
     assert "ist für das Portal reserviert" in response.content.decode()
+
+
+def test_leaving_a_members_only_forum_lands_on_the_forum_list(client_as, welt):
+    Mitgliedschaft.objects.create(forum=welt.forum_members, user=welt.users["partner"])
+    response = client_as("partner").post(
+        reverse("foren:forum-leave", args=[welt.forum_members.slug])
+    )
+    assert response["Location"] == reverse("foren:forum-list")
