@@ -592,6 +592,12 @@ def dokument_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.dokumente_visible(forum, insider=insider), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # foren.delete_dokument, asked once for the page instead of once per row.
+    moderiert = request.user.has_perm("foren.moderate_forum", forum)
+    for dokument in page.object_list:
+        dokument.darf_loeschen = insider and (
+            moderiert or dokument.uploaded_by_id == request.user.pk
+        )
     return render(
         request,
         "foren/dokument_list.html",

@@ -30,3 +30,35 @@ def test_forum_lists_need_the_same_queries_for_3_or_30_forums(role, url, client_
 def test_the_forum_list_shows_member_counts(client, welt):
     page = client.get(reverse("foren:forum-list")).content.decode()
     assert "Forum Offen" in page and "Forum Intern" not in page
+
+
+def test_member_and_document_lists_need_the_same_queries_for_few_or_many(client_as, welt):
+    from django.core.files.base import ContentFile
+
+    from foren.models import Beitrittsanfrage, Dokument, Mitgliedschaft
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    forum = welt.forum_members
+    client = client_as("moderation")
+    urls = [
+        reverse("foren:mitglied-list", args=[forum.slug]),
+        reverse("foren:dokument-list", args=[forum.slug]),
+        reverse("foren:forum-detail", args=[forum.slug]),
+    ]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            user = UserFactory()
+            PersonFactory(organisation=OrganisationFactory(), user=user)
+            Mitgliedschaft.objects.create(forum=forum, user=user)
+            Beitrittsanfrage.objects.create(forum=forum, user=UserFactory())
+            dokument = Dokument(
+                forum=forum, title="P", original_name="p.pdf", content_type="application/pdf",
+                endung="pdf", size=9, uploaded_by=user,
+            )  # fmt: skip
+            dokument.file.save("p.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+
+    grow(2)
+    few = [_queries(client, url) for url in urls]
+    grow(20)
+    assert [_queries(client, url) for url in urls] == few
