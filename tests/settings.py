@@ -13,3 +13,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Uploads of a test run go to a directory of their own, never into var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="netzwerk-test-media-"))  # noqa: F405
+# In-thread test workers (tests/test_celery_worker.py) close their database connection after each
+# task, as Celery does by default; a kept one would block dropping the test database.
+CELERY_DB_REUSE_MAX = None

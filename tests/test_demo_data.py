@@ -4,7 +4,18 @@ from django.test import Client
 from django.urls import reverse
 
 from akteure.models import Organisation, Person
-from foren.models import Forum
+from foren.models import (
+    Abstimmung,
+    Beitrag,
+    Beitrittsanfrage,
+    Dokument,
+    Forum,
+    Interessensbekundung,
+    Kommentar,
+    Mitgliedschaft,
+    Stimme,
+)
+from konferenzen.models import Veranstaltung
 from netzwerk.models import Handlungsfeld, Lebensphase, User
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +31,13 @@ def _snapshot() -> list:
         sorted(Organisation.objects.values_list("slug", "sozialraum__slug", "street")),
         sorted(Person.objects.values_list("email", "first_name", "last_name", "function")),
         sorted(Forum.objects.values_list("slug", "status", "visibility")),
+        sorted(Mitgliedschaft.objects.values_list("forum__slug", "user__email")),
+        sorted(Beitrag.objects.values_list("forum__slug", "title", "status")),
+        Kommentar.objects.count(),
+        sorted(Abstimmung.objects.values_list("title", "status")),
+        Stimme.objects.count(),
+        Dokument.objects.count(),
+        Veranstaltung.objects.count(),
         sorted((u.email, u.is_approved, u.password) for u in User.objects.all()),
     ]
 
@@ -32,6 +50,24 @@ def test_the_demo_network_is_realistic():
     assert Handlungsfeld.objects.count() == 7
     assert Forum.objects.count() == 7
     assert Forum.objects.filter(status=Forum.Status.RUHEND).count() == 2
+    # The forums work: members, a collection, a closed and an open round, minutes of a session,
+    # a pending request and confirmed interest in a dormant forum.
+    assert Mitgliedschaft.objects.values("user").distinct().count() >= 15
+    assert Beitrag.objects.count() >= 15 and Kommentar.objects.exists()
+    assert set(Beitrag.objects.values_list("art", flat=True)) == {
+        "bestand",
+        "bedarf",
+        "loesungsansatz",
+    }
+    closed = Abstimmung.objects.get(status="geschlossen")
+    assert closed.ergebnis and closed.ergebnis[0]["punkte"] >= closed.ergebnis[-1]["punkte"]
+    assert Abstimmung.objects.filter(status="offen").exists()
+    assert Dokument.objects.get().veranstaltung is not None
+    assert Beitrittsanfrage.objects.filter(status="offen").exists()
+    assert Interessensbekundung.objects.filter(
+        forum__status="ruhend", confirmed_at__isnull=False
+    ).exists()
+    assert Veranstaltung.objects.filter(forum__isnull=False).count() == 10
     types = set(Organisation.objects.values_list("typ__name", flat=True))
     assert {"Schule", "Kita", "Verein", "Jobcenter", "Polizei", "Politik"} <= types
 
