@@ -40,9 +40,16 @@ class ForumAdmin(admin.ModelAdmin):
 
 @admin.register(Beitrittsanfrage)
 class BeitrittsanfrageAdmin(admin.ModelAdmin):
+    """To look up only: requests are decided on the forum's member page, which mails the answer."""
+
     list_display = ["user", "forum", "status", "created_at", "decided_by"]
     list_filter = ["status", "forum"]
-    readonly_fields = ["created_at", "decided_at", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Interessensbekundung)

@@ -573,6 +573,7 @@ NOT_FOR_KOORDINATION = (
     "admin:netzwerk_user_add",
     "admin:akteure_import_add",
     "admin:netzwerk_mail_add",  # mails are written by the services, never by hand
+    "admin:foren_beitrittsanfrage_add",  # requests are made and decided in the portal (mails)
 )
 
 
