@@ -12,6 +12,7 @@ from netzwerk.exports import FORMATS, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
+from netzwerk.verlauf import verlauf
 
 from . import karte_svg, selectors, services
 from .filters import AngebotFilter, OrganisationFilter
@@ -112,7 +113,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "darf_personen": user.has_perm("akteure.manage_personen"),
     }
     if user.has_perm("akteure.see_history"):
-        context["verlauf"] = organisation.history.select_related("history_user")[:20]
+        context["verlauf"] = verlauf(organisation.history.all())
     return render(request, "akteure/organisation_detail.html", context)
 
 
@@ -191,7 +192,7 @@ def angebot_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "darf_bearbeiten": user.has_perm("akteure.edit_angebot", angebot),
     }
     if user.has_perm("akteure.see_history"):
-        context["verlauf"] = angebot.history.select_related("history_user")[:20]
+        context["verlauf"] = verlauf(angebot.history.all())
     return render(request, "akteure/angebot_detail.html", context)
 
 

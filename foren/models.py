@@ -222,7 +222,7 @@ class Beitrag(models.Model):
     )
     created_at = models.DateTimeField(_("eingetragen"), default=timezone.now)
     updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[lebensphasen])
 
     class Meta:
         verbose_name = _("Beitrag")

@@ -13,6 +13,7 @@ from netzwerk import ratelimit
 from netzwerk.access import require_perm
 from netzwerk.exports import FORMATS, table_response
 from netzwerk.models import User
+from netzwerk.verlauf import verlauf
 
 from . import selectors, services
 from .filters import BeitragFilter
@@ -424,7 +425,7 @@ def beitrag_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "darf_beitragen": darf_beitragen,
             "darf_aendern": request.user.has_perm("foren.change_beitrag", beitrag),
-            "verlauf": beitrag.history.select_related("history_user")[:20],
+            "verlauf": verlauf(beitrag.history.all()),
         },
     )
 

@@ -179,3 +179,19 @@ def test_code_and_typed_tags_show_as_written():
 def test_typed_headings_fit_below_the_page_headings():
     assert render_markdown("# Titel", top=2) == "<h2>Titel</h2>"
     assert "<h1>" not in render_markdown("# Titel\n\n## Unter")
+
+
+def test_the_history_says_which_fields_changed(client_as, welt):
+    phase = Lebensphase.objects.create(name="0-3 Jahre", slug="0-3")
+    client = client_as("partner")
+    client.post(
+        reverse("foren:beitrag-create", args=[welt.forum_public.slug]),
+        {"art": "bedarf", "title": "Erst", "text": "a"},
+    )
+    beitrag = Beitrag.objects.get()
+    client.post(
+        reverse("foren:beitrag-edit", args=[welt.forum_public.slug, beitrag.pk]),
+        {"art": "bedarf", "title": "Dann", "text": "a", "lebensphasen": [phase.pk]},
+    )
+    page = client.get(beitrag.get_absolute_url()).content.decode()
+    assert "Geändert: Titel" in page and "Geändert: Lebensphasen" in page
