@@ -10,38 +10,16 @@ with one raw SQL query. Last, the import of 5,000 offer rows: rows per second.
 
 import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-base_url = os.environ.get("DATABASE_URL", "")
-if not base_url.startswith("postgres"):
-    sys.exit("Bitte DATABASE_URL auf PostgreSQL setzen (der Benchmark misst die Suche dort).")
-os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/netzwerk_bench"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netzwerk.settings")
-os.environ["DEBUG"] = "true"
-os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-os.environ["LOG_LEVEL"] = "ERROR"
-os.environ.pop("REDIS_URL", None)
-os.environ.pop("CELERY_BROKER_URL", None)
+from _common import fresh_database, prepare, timed
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.template import engines  # noqa: E402
-
-# DEBUG stays on for static files without collectstatic; templates render as in production.
-engines["django"].engine.debug = False
+prepare("netzwerk_bench")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
 N = int(os.environ.get("BENCH_REQUESTS", "40"))
@@ -190,21 +168,6 @@ urlpatterns = [
 ]
 
 
-def timed(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    times = []
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = len(captured)
-    for _ in range(N):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
-
-
 def pages() -> None:
     from netzwerk.models import Handlungsfeld, Lebensphase
 
@@ -228,8 +191,8 @@ def pages() -> None:
     )
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         for label, url, base in rows:
-            median, p95, queries = timed(client, url)
-            b_median, b_p95, _ = timed(client, base)
+            median, p95, queries = timed(client, url, N)
+            b_median, b_p95, _ = timed(client, base, N)
             print(
                 f"{label:24} {median:7.1f}ms {p95:7.1f}ms {queries:8} {b_median:12.1f}ms "
                 f"{b_p95:9.1f}ms {p95 / b_p95:9.1f}x"
@@ -275,10 +238,7 @@ def import_rate() -> None:
 
 
 def main() -> None:
-    call_command("ensure_database")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
+    fresh_database()
     start = time.perf_counter()
     generate()
     from akteure.models import Angebot, Organisation, Person

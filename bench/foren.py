@@ -12,39 +12,15 @@ them as plain text. It checks that the page needs the same number of queries for
 
 import os
 import random
-import statistics
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-base_url = os.environ.get("DATABASE_URL", "")
-if not base_url.startswith("postgres"):
-    sys.exit("Bitte DATABASE_URL auf PostgreSQL setzen.")
-os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/netzwerk_bench_foren"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netzwerk.settings")
-os.environ["DEBUG"] = "true"
-os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-os.environ["LOG_LEVEL"] = "ERROR"
-os.environ.pop("REDIS_URL", None)
-os.environ.pop("CELERY_BROKER_URL", None)
+from _common import fresh_database, prepare, timed
 
-import django  # noqa: E402
+prepare("netzwerk_bench_foren")
 
-django.setup()
-
-from django.template import engines  # noqa: E402
-
-# DEBUG stays on for static files without collectstatic; templates render as in production.
-engines["django"].engine.debug = False
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -179,21 +155,6 @@ def base_overview(request):
 urlpatterns = [path("bench/overview", base_overview), path("", include("netzwerk.urls"))]
 
 
-def timed(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    queries = len(captured)  # now: the next request empties the log
-    times = []
-    for _ in range(N):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
-
-
 def coordinator_client() -> Client:
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group
@@ -213,10 +174,7 @@ def coordinator_client() -> Client:
 def main() -> None:
     from foren.models import Beitrag, Forum, Kommentar, Mitgliedschaft
 
-    call_command("ensure_database")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
+    fresh_database()
     from netzwerk.demo import build as netzwerk_build
 
     netzwerk_build()  # vocabularies and roles
@@ -224,7 +182,7 @@ def main() -> None:
     url = "/foren/uebersicht/"
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         generate(4)
-        _, _, few = timed(client, url)
+        _, _, few = timed(client, url, N)
         generate(FOREN - 4)
         print(
             f"Daten: {Forum.objects.count()} Foren, "
@@ -232,9 +190,9 @@ def main() -> None:
             f"({Mitgliedschaft.objects.count()} Mitgliedschaften), {Beitrag.objects.count()} "
             f"Beiträge, {Kommentar.objects.count()} Kommentare; {N} Anfragen je Seite"
         )
-        median, p95, many = timed(client, url)
+        median, p95, many = timed(client, url, N)
         assert many == few, f"Abfragen wachsen mit den Foren: {few} bei 4, {many} bei 40"
-        b_median, b_p95, b_queries = timed(client, "/bench/overview")
+        b_median, b_p95, b_queries = timed(client, "/bench/overview", N)
     print(
         f"{'Seite':22} {'Median':>8} {'p95':>8} {'Queries':>8} {'Basis Median':>13} "
         f"{'Basis p95':>10} {'Faktor p95':>10}"

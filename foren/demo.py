@@ -27,7 +27,7 @@ from .models import (
     Mitgliedschaft,
     Stimme,
 )
-from .selectors import abstimmung_ranking
+from .selectors import abstimmung_ergebnis
 
 FOREN = [
     (
@@ -299,17 +299,7 @@ def _runden(sprache: Forum, gesundheit: Forum, users: dict, rng: random.Random, 
                         abstimmung=runde, beitrag=beitrag, user=user, punkte=punkte
                     )
                     rest -= punkte
-        runde.ergebnis = [
-            {
-                "platz": r["platz"],
-                "beitrag": r["beitrag"].pk,
-                "title": r["beitrag"].title,
-                "art": r["beitrag"].get_art_display(),
-                "punkte": r["punkte"],
-                "stimmen": r["stimmen"],
-            }
-            for r in abstimmung_ranking(runde)
-        ]
+        runde.ergebnis = abstimmung_ergebnis(runde)
         runde.status = Abstimmung.Status.GESCHLOSSEN
         runde.closed_at = now - timedelta(days=6)
         runde.save()

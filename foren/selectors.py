@@ -220,6 +220,24 @@ def abstimmung_ranking(abstimmung: Abstimmung) -> list[dict]:
     return ranking
 
 
+def abstimmung_ergebnis(abstimmung: Abstimmung) -> list[dict]:
+    """The ranking as plain data: what a closed round keeps (Abstimmung.ergebnis) and what an
+    open one shows live; a closed round answers with what it kept."""
+    if not abstimmung.is_offen:
+        return abstimmung.ergebnis
+    return [
+        {
+            "platz": row["platz"],
+            "beitrag": row["beitrag"].pk,
+            "title": row["beitrag"].title,
+            "art": row["beitrag"].get_art_display(),
+            "punkte": row["punkte"],
+            "stimmen": row["stimmen"],
+        }
+        for row in abstimmung_ranking(abstimmung)
+    ]
+
+
 def verteilung_of(abstimmung: Abstimmung, user) -> dict[int, int]:
     return dict(
         Stimme.objects.filter(abstimmung=abstimmung, user=user).values_list("beitrag_id", "punkte")

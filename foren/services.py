@@ -24,7 +24,7 @@ from .models import (
     Mitgliedschaft,
     Stimme,
 )
-from .selectors import abstimmung_ranking
+from .selectors import abstimmung_ergebnis
 
 INTERESSE_SALT = "foren.interesse"
 INTERESSE_MAX_AGE = timedelta(days=7)
@@ -327,17 +327,7 @@ def abstimmung_close(*, abstimmung: Abstimmung, by) -> Abstimmung:
     runde = Abstimmung.objects.select_for_update().get(pk=abstimmung.pk)
     if not runde.is_offen:
         return runde
-    runde.ergebnis = [
-        {
-            "platz": row["platz"],
-            "beitrag": row["beitrag"].pk,
-            "title": row["beitrag"].title,
-            "art": row["beitrag"].get_art_display(),
-            "punkte": row["punkte"],
-            "stimmen": row["stimmen"],
-        }
-        for row in abstimmung_ranking(runde)
-    ]
+    runde.ergebnis = abstimmung_ergebnis(runde)
     runde.status = Abstimmung.Status.GESCHLOSSEN
     runde.closed_at = timezone.now()
     runde.save(update_fields=["ergebnis", "status", "closed_at"])

@@ -517,7 +517,7 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             headers=["Platz", "Art", "Beitrag", "Punkte", "Personen"],
             rows=(
                 [r["platz"], r["art"], r["title"], r["punkte"], r["stimmen"]]
-                for r in _ergebnis(abstimmung)
+                for r in selectors.abstimmung_ergebnis(abstimmung)
             ),  # fmt: skip
         )
     return render(
@@ -528,26 +528,10 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "abstimmung": abstimmung,
             "form": form,
             "darf_moderieren": darf_moderieren,
-            "ergebnis": _ergebnis(abstimmung) if zeige_ergebnis else None,
+            "ergebnis": selectors.abstimmung_ergebnis(abstimmung) if zeige_ergebnis else None,
             "teilnehmende": selectors.teilnehmende_count(abstimmung),
         },
     )
-
-
-def _ergebnis(abstimmung: Abstimmung) -> list[dict]:
-    """A closed round shows the ranking kept at closing; an open one the live count."""
-    if not abstimmung.is_offen:
-        return abstimmung.ergebnis
-    return [
-        {
-            "platz": r["platz"],
-            "title": r["beitrag"].title,
-            "art": r["beitrag"].get_art_display(),
-            "punkte": r["punkte"],
-            "stimmen": r["stimmen"],
-        }
-        for r in selectors.abstimmung_ranking(abstimmung)
-    ]
 
 
 @require_POST
@@ -566,7 +550,7 @@ def abstimmung_present(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     abstimmung = _abstimmung(request, slug, pk)
     if abstimmung.is_offen and not request.user.has_perm("foren.moderate_forum", abstimmung.forum):
         raise Http404
-    ergebnis = _ergebnis(abstimmung)
+    ergebnis = selectors.abstimmung_ergebnis(abstimmung)
     hoechstwert = max((r["punkte"] for r in ergebnis), default=0) or 1
     for row in ergebnis:
         row["anteil"] = round(100 * row["punkte"] / hoechstwert)
