@@ -1,7 +1,14 @@
-"""Veranstaltungen. This is the part the forums need (their sessions); invitations, registration
-and working groups follow with the Konferenzen capability."""
+"""Veranstaltungen with working groups and registrations that never overbook.
 
+Capacity is computed from the rows (confirmed registrations) while the event's row is locked, never
+kept as a counter (konferenzen.services.anmeldung_create).
+"""
+
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +31,12 @@ class Veranstaltung(models.Model):
     start = models.DateTimeField(_("Beginn"))
     end = models.DateTimeField(_("Ende"))
     place = models.CharField(_("Ort"), max_length=300, blank=True)
+    room = models.CharField(_("Raum"), max_length=200, blank=True)
+    accessibility = models.TextField(
+        _("Barrierefreiheit"),
+        blank=True,
+        help_text=_("Zugang, Aufzug, Toiletten, Induktionsschleife, Gebärdensprache ..."),
+    )
     online_url = models.URLField(_("Online-Link"), blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
     forum = models.ForeignKey(
@@ -39,6 +52,11 @@ class Veranstaltung(models.Model):
         max_length=10,
         choices=Sichtbarkeit.choices,
         default=Sichtbarkeit.MEMBERS,
+    )
+    registration_opens = models.DateTimeField(_("Anmeldung ab"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("Anmeldung bis"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("Plätze"), null=True, blank=True, help_text=_("Leer: ohne Begrenzung.")
     )
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
 
@@ -56,3 +74,125 @@ class Veranstaltung(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.start):%d.%m.%Y})"
+
+    def is_registration_open(self, now) -> bool:
+        if self.registration_opens and now < self.registration_opens:
+            return False
+        closes = self.registration_closes or self.start
+        return now < closes
+
+
+class Tagesordnungspunkt(models.Model):
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="tagesordnung"
+    )
+    time = models.TimeField(_("Uhrzeit"), null=True, blank=True)
+    title = models.CharField(_("Thema"), max_length=300)
+    speaker = models.CharField(_("Wer"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnung")
+        ordering = ["position", "time"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Arbeitsgruppe(models.Model):
+    """A parallel working group; a registration takes at most one per time slot (Runde)."""
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="arbeitsgruppen"
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    runde = models.PositiveSmallIntegerField(
+        _("Zeitfenster"), default=1, help_text=_("Gruppen im selben Zeitfenster laufen parallel.")
+    )
+    capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Arbeitsgruppe")
+        verbose_name_plural = _("Arbeitsgruppen")
+        ordering = ["runde", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Anmeldung(models.Model):
+    class Status(models.TextChoices):
+        BESTAETIGT = "bestaetigt", _("bestätigt")
+        WARTELISTE = "warteliste", _("Warteliste")
+        STORNIERT = "storniert", _("storniert")
+        TEILGENOMMEN = "teilgenommen", _("teilgenommen")
+
+    AKTIV = (Status.BESTAETIGT, Status.WARTELISTE, Status.TEILGENOMMEN)
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="anmeldungen"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="anmeldungen",
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.ForeignKey(
+        "akteure.Organisation",
+        verbose_name=_("Organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="anmeldungen",
+    )
+    organisation_name = models.CharField(_("Organisation (frei)"), max_length=200, blank=True)
+    arbeitsgruppen = models.ManyToManyField(
+        Arbeitsgruppe, verbose_name=_("Arbeitsgruppen"), blank=True, related_name="anmeldungen"
+    )
+    needs = models.TextField(
+        _("Barrierefreiheit, Ernährung"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Zum Beispiel Gebärdensprache, rollstuhlgerechter Platz, vegetarisch."),
+    )
+    on_list = models.BooleanField(
+        _("Name auf der Teilnehmendenliste"),
+        default=False,
+        help_text=_("Ihr Name und Ihre Organisation erscheinen auf der Liste für alle."),
+    )
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.BESTAETIGT
+    )
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    created_at = models.DateTimeField(_("angemeldet"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("anwesend seit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One active registration per address and event: a double click or a repeated POST
+            # finds the first one instead of making a second.
+            models.UniqueConstraint(
+                fields=["veranstaltung", "email"],
+                condition=Q(status__in=["bestaetigt", "warteliste", "teilgenommen"]),
+                name="anmeldung_einmal_aktiv",
+            )
+        ]
+        indexes = [models.Index(fields=["veranstaltung", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.veranstaltung}"

@@ -300,6 +300,11 @@ PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=300)
 
+# --- Konferenzen --------------------------------------------------------------------------------
+# Registrations lock the event's row. False only for the control test that shows the overbooking
+# race without the lock (as pretix's debug switch); never in production.
+KONFERENZEN_SPERRE = True
+
 # --- Foren -------------------------------------------------------------------------------------
 FOREN_DOKUMENT_MAX_BYTES = env.int("FOREN_DOKUMENT_MAX_BYTES", default=20_000_000)
 # Public interest form: at most this many submissions per address and hour.

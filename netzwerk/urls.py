@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include((netzwerk_patterns, "netzwerk"))),
     path("akteure/", include("akteure.urls")),
     path("foren/", include("foren.urls")),
+    path("konferenzen/", include("konferenzen.urls")),
     path("konto/", include("allauth.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

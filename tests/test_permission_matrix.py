@@ -164,6 +164,22 @@ def _interesse_token(welt) -> str:
     return signing.dumps({"i": _interesse(welt)}, salt=INTERESSE_SALT)
 
 
+def _anmeldung_token(welt) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from konferenzen.models import Veranstaltung
+    from konferenzen.services import anmeldung_create
+
+    start = timezone.now() + timedelta(days=7)
+    event, _ = Veranstaltung.objects.get_or_create(
+        title="Netzwerktreffen", defaults={"art": "netzwerktreffen", "start": start, "end": start}
+    )
+    anmeldung, _ = anmeldung_create(veranstaltung=event, name="Ida", email="ida@test.example")
+    return anmeldung.token
+
+
 @dataclass
 class Case:
     name: str
@@ -471,6 +487,13 @@ MATRIX = [
         MEMBER_OFFEN_POST,
         kwargs=lambda w: {"slug": w.forum_public.slug},
         method="post",
+    ),
+    # --- Konferenzen ---
+    Case(
+        "konferenzen:anmeldung-manage",
+        PUBLIC,
+        kwargs=lambda w: {"token": _anmeldung_token(w)},
+        note="the personal link from the confirmation mail: the token is the key, no account",
     ),
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),

@@ -1,0 +1,171 @@
+"""Registrations that never overbook.
+
+Every entry point (the portal's form, invitation links, the admin, imports) registers through
+`anmeldung_create`; cancellations go through `anmeldung_cancel`. Both lock the event's row first
+(SELECT ... FOR UPDATE), so all changes to one event's seats happen one after the other, and
+count the confirmed registrations from the rows, never from a counter (as pretix's quotas do).
+`settings.KONFERENZEN_SPERRE = False` switches the lock off: the control test shows the race that
+the lock prevents.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netzwerk.mail import mail_queue
+
+from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
+
+BELEGT = (Anmeldung.Status.BESTAETIGT, Anmeldung.Status.TEILGENOMMEN)
+
+
+def _locked(veranstaltung: Veranstaltung) -> Veranstaltung:
+    queryset = Veranstaltung.objects.all()
+    if getattr(settings, "KONFERENZEN_SPERRE", True):
+        queryset = queryset.select_for_update()
+    return queryset.get(pk=veranstaltung.pk)
+
+
+def _fits(event: Veranstaltung, gruppen: list[Arbeitsgruppe]) -> bool:
+    """Is there a seat for one more, in the event and in each chosen working group?"""
+    belegt = Anmeldung.objects.filter(veranstaltung=event, status__in=BELEGT)
+    if event.capacity is not None and belegt.count() >= event.capacity:
+        return False
+    return all(
+        gruppe.capacity is None or belegt.filter(arbeitsgruppen=gruppe).count() < gruppe.capacity
+        for gruppe in gruppen
+    )
+
+
+def _check_gruppen(event: Veranstaltung, gruppen: list[Arbeitsgruppe]) -> None:
+    if any(gruppe.veranstaltung_id != event.pk for gruppe in gruppen):
+        raise ValidationError(_("Diese Arbeitsgruppe gehört nicht zu dieser Veranstaltung."))
+    runden = [gruppe.runde for gruppe in gruppen]
+    if len(runden) != len(set(runden)):
+        raise ValidationError(
+            _("Arbeitsgruppen im selben Zeitfenster laufen gleichzeitig: bitte wählen Sie je "
+              "Zeitfenster höchstens eine.")
+        )  # fmt: skip
+
+
+def _mail(anmeldung: Anmeldung, name: str) -> None:
+    mail_queue(
+        name=name,
+        context={"anmeldung": anmeldung, "veranstaltung": anmeldung.veranstaltung},
+        to=[anmeldung.email],
+    )
+
+
+@transaction.atomic
+def anmeldung_create(
+    *,
+    veranstaltung: Veranstaltung,
+    name: str,
+    email: str,
+    organisation=None,
+    organisation_name: str = "",
+    arbeitsgruppen=(),
+    needs: str = "",
+    on_list: bool = False,
+    user=None,
+    now=None,
+) -> tuple[Anmeldung, bool]:
+    """Register one person: confirmed while there is a seat in the event and in each chosen
+    working group (at most one per time slot), else on the waiting list. The same address twice
+    returns the first registration (created = False): a double click registers once."""
+    now = now or timezone.now()
+    event = _locked(veranstaltung)
+    if not event.is_registration_open(now):
+        raise ValidationError(_("Für diese Veranstaltung ist die Anmeldung nicht geöffnet."))
+    gruppen = list(arbeitsgruppen)
+    _check_gruppen(event, gruppen)
+    email = email.strip().lower()
+    existing = Anmeldung.objects.filter(
+        veranstaltung=event, email=email, status__in=Anmeldung.AKTIV
+    ).first()
+    if existing is not None:
+        return existing, False
+    confirmed = _fits(event, gruppen)
+    try:
+        with transaction.atomic():
+            anmeldung = Anmeldung.objects.create(
+                veranstaltung=event,
+                user=user,
+                name=name,
+                email=email,
+                organisation=organisation,
+                organisation_name=organisation_name,
+                needs=needs,
+                on_list=on_list,
+                status=Anmeldung.Status.BESTAETIGT if confirmed else Anmeldung.Status.WARTELISTE,
+                confirmed_at=now if confirmed else None,
+                created_at=now,
+            )
+    except IntegrityError:
+        # The same address at the same moment (only possible without the lock).
+        return Anmeldung.objects.get(
+            veranstaltung=event, email=email, status__in=Anmeldung.AKTIV
+        ), False
+    anmeldung.arbeitsgruppen.set(gruppen)
+    _mail(anmeldung, "anmeldung_bestaetigt" if confirmed else "anmeldung_warteliste")
+    return anmeldung, True
+
+
+@transaction.atomic
+def anmeldung_cancel(*, anmeldung: Anmeldung, now=None) -> list[Anmeldung]:
+    """Cancel, and confirm from the waiting list whoever now fits, in the order they registered.
+    Returns those moved up. Cancelling twice changes nothing."""
+    now = now or timezone.now()
+    event = _locked(anmeldung.veranstaltung)
+    cancelled = Anmeldung.objects.filter(pk=anmeldung.pk, status__in=Anmeldung.AKTIV).update(
+        status=Anmeldung.Status.STORNIERT, cancelled_at=now
+    )
+    if not cancelled:
+        return []
+    anmeldung.status = Anmeldung.Status.STORNIERT
+    _mail(anmeldung, "anmeldung_storniert")
+    return _promote(event, now=now)
+
+
+def _promote(event: Veranstaltung, *, now) -> list[Anmeldung]:
+    promoted = []
+    warteliste = (
+        Anmeldung.objects.filter(veranstaltung=event, status=Anmeldung.Status.WARTELISTE)
+        .prefetch_related("arbeitsgruppen")
+        .order_by("created_at", "pk")
+    )
+    for kandidat in warteliste:
+        if event.capacity is not None and not _fits(event, []):
+            break  # the event is full: nobody further down can fit either
+        if _fits(event, list(kandidat.arbeitsgruppen.all())):
+            _confirm(kandidat, now=now)
+            promoted.append(kandidat)
+    return promoted
+
+
+def _confirm(anmeldung: Anmeldung, *, now) -> None:
+    Anmeldung.objects.filter(pk=anmeldung.pk, status=Anmeldung.Status.WARTELISTE).update(
+        status=Anmeldung.Status.BESTAETIGT, confirmed_at=now
+    )
+    anmeldung.status = Anmeldung.Status.BESTAETIGT
+    _mail(anmeldung, "anmeldung_nachgerueckt")
+
+
+@transaction.atomic
+def anmeldung_promote(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
+    """A coordinator moves someone up by hand, ahead of the order, but never past the capacity:
+    to take more people, raise the seats first."""
+    now = now or timezone.now()
+    event = _locked(anmeldung.veranstaltung)
+    current = Anmeldung.objects.prefetch_related("arbeitsgruppen").get(pk=anmeldung.pk)
+    if current.status != Anmeldung.Status.WARTELISTE:
+        raise ValidationError(_("Diese Anmeldung steht nicht (mehr) auf der Warteliste."))
+    if not _fits(event, list(current.arbeitsgruppen.all())):
+        raise ValidationError(
+            _("Kein Platz frei. Erhöhen Sie zuerst die Plätze der Veranstaltung oder der "
+              "Arbeitsgruppe.")
+        )  # fmt: skip
+    _confirm(current, now=now)
+    return current
