@@ -1,11 +1,57 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
-from .models import Veranstaltung
+from . import services
+from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
+
+
+class TagesordnungInline(admin.TabularInline):
+    model = Tagesordnungspunkt
+    extra = 1
+
+
+class ArbeitsgruppeInline(admin.TabularInline):
+    model = Arbeitsgruppe
+    extra = 1
 
 
 @admin.register(Veranstaltung)
 class VeranstaltungAdmin(admin.ModelAdmin):
-    list_display = ["title", "art", "start", "forum", "visibility"]
+    list_display = ["title", "art", "start", "forum", "visibility", "capacity"]
     list_filter = ["art", "visibility", "forum"]
     search_fields = ["title", "description", "place"]
     date_hierarchy = "start"
+    inlines = [TagesordnungInline, ArbeitsgruppeInline]
+
+
+@admin.register(Anmeldung)
+class AnmeldungAdmin(admin.ModelAdmin):
+    """Registrations change only through the services (seats, waiting list, mails): the admin
+    shows them and offers the two actions a coordinator needs."""
+
+    list_display = ["name", "email", "veranstaltung", "status", "created_at"]
+    list_filter = ["status", "veranstaltung"]
+    search_fields = ["name", "email", "organisation_name"]
+    actions = ["nachruecken", "absagen"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Von der Warteliste nachrücken lassen")
+    def nachruecken(self, request, queryset):
+        for anmeldung in queryset:
+            try:
+                services.anmeldung_promote(anmeldung=anmeldung)
+            except ValidationError as error:
+                self.message_user(request, f"{anmeldung}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{anmeldung}: bestätigt", messages.SUCCESS)
+
+    @admin.action(description="Absagen (die Warteliste rückt nach)")
+    def absagen(self, request, queryset):
+        for anmeldung in queryset:
+            services.anmeldung_cancel(anmeldung=anmeldung)
+        self.message_user(request, "Abgesagt.", messages.SUCCESS)

@@ -1,13 +1,28 @@
 """Demo network, top floor so far: the forums' sessions, one past and one ahead for each active
-forum; the minutes in the language forum belong to its last session."""
+forum (the minutes in the language forum belong to its last session); the yearly prevention
+conference with three working groups and registrations; a network meeting; a workshop that is
+full, with a waiting list. Rows are written directly: building the demo sends no mail."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from akteure.models import Person
 from foren.models import Dokument, Forum
 
-from .models import Veranstaltung
+from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
+
+KONFERENZ_AGS = [
+    "Psychische Belastung von Eltern und Kindern",
+    "Demokratie fördern",
+    "Teilhabekompetenz / Kinderarmut",
+]
+TAGESORDNUNG = [
+    ("09:30", "Begrüßung", "Bürgermeisterin"),
+    ("10:00", "Was hat die Präventionskette seit 2024 erreicht?", "Koordination"),
+    ("11:00", "Arbeitsgruppen", ""),
+    ("13:00", "Ergebnisse und Verabredungen", "Moderation der Arbeitsgruppen"),
+]
 
 
 def build(users: dict) -> None:
@@ -36,3 +51,99 @@ def build(users: dict) -> None:
     Dokument.objects.filter(
         forum__slug="forum-sprache-und-bildung", art=Dokument.Art.PROTOKOLL
     ).update(veranstaltung=letzte)
+    _konferenz(today, users)
+
+
+def _konferenz(today, users: dict) -> None:
+    start = (today + timedelta(days=56)).replace(hour=9, minute=30)
+    konferenz, _ = Veranstaltung.objects.update_or_create(
+        title="3. Präventionskonferenz",
+        defaults={
+            "art": Veranstaltung.Art.PRAEVENTIONSKONFERENZ,
+            "start": start,
+            "end": start.replace(hour=14),
+            "place": "Rathaus, Markt 1",
+            "room": "Ratssaal",
+            "accessibility": "Stufenloser Zugang über den Seiteneingang, Aufzug, "
+            "barrierefreie Toilette. Gebärdensprache auf Anfrage bis zwei Wochen vorher.",
+            "description": "Politik, Schulen, Kitas, Jugendzentren, Beratung, Jobcenter, "
+            "Sportvereine und Polizei verabreden die Schwerpunkte für das nächste Jahr.",
+            "visibility": Veranstaltung.Sichtbarkeit.PUBLIC,
+            "capacity": 120,
+            "registration_closes": start - timedelta(days=7),
+        },
+    )
+    for position, (time, title, speaker) in enumerate(TAGESORDNUNG):
+        Tagesordnungspunkt.objects.update_or_create(
+            veranstaltung=konferenz,
+            title=title,
+            defaults={"time": time, "speaker": speaker, "position": position},
+        )
+    gruppen = [
+        Arbeitsgruppe.objects.update_or_create(
+            veranstaltung=konferenz, name=name, defaults={"capacity": 40, "runde": 1}
+        )[0]
+        for name in KONFERENZ_AGS
+    ]
+    personen = list(
+        Person.objects.exclude(email__endswith="@demo.example")
+        .select_related("organisation", "user")
+        .order_by("email")[:45]
+    )
+    for index, person in enumerate(personen):
+        _anmeldung(
+            konferenz, person, gruppen[index % 3], created=today - timedelta(days=45 - index)
+        )
+    _anmeldung(konferenz, users["moderation"].person, gruppen[1], created=today)
+
+    treffen_start = (today + timedelta(days=21)).replace(hour=16)
+    treffen, _ = Veranstaltung.objects.update_or_create(
+        title="Netzwerktreffen Frühjahr",
+        defaults={
+            "art": Veranstaltung.Art.NETZWERKTREFFEN,
+            "start": treffen_start,
+            "end": treffen_start + timedelta(hours=2),
+            "place": "Familienzentrum Arche",
+            "visibility": Veranstaltung.Sichtbarkeit.MEMBERS,
+            "capacity": 60,
+        },
+    )
+    for person in personen[:20]:
+        _anmeldung(treffen, person, None, created=today - timedelta(days=3))
+
+    workshop_start = (today + timedelta(days=35)).replace(hour=14)
+    workshop, _ = Veranstaltung.objects.update_or_create(
+        title="Workshop Lotsen und Case-Management",
+        defaults={
+            "art": Veranstaltung.Art.WORKSHOP,
+            "start": workshop_start,
+            "end": workshop_start + timedelta(hours=3),
+            "place": "Jugendamt, Raum 2.14",
+            "visibility": Veranstaltung.Sichtbarkeit.PUBLIC,
+            "capacity": 12,
+        },
+    )
+    for index, person in enumerate(personen[20:34]):
+        status = Anmeldung.Status.BESTAETIGT if index < 12 else Anmeldung.Status.WARTELISTE
+        _anmeldung(
+            workshop, person, None, created=today - timedelta(days=14 - index), status=status
+        )
+
+
+def _anmeldung(veranstaltung, person, gruppe, *, created, status=Anmeldung.Status.BESTAETIGT):
+    anmeldung, made = Anmeldung.objects.get_or_create(
+        veranstaltung=veranstaltung,
+        email=person.email.lower(),
+        status__in=Anmeldung.AKTIV,
+        defaults={
+            "name": f"{person.first_name} {person.last_name}",
+            "organisation": person.organisation,
+            "user": person.user,
+            "status": status,
+            "on_list": person.pk % 3 != 0,
+            "created_at": created,
+            "confirmed_at": created if status == Anmeldung.Status.BESTAETIGT else None,
+        },
+    )
+    if made and gruppe is not None:
+        anmeldung.arbeitsgruppen.add(gruppe)

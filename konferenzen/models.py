@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,9 @@ class Veranstaltung(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.start):%d.%m.%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("konferenzen:veranstaltung-detail", kwargs={"pk": self.pk})
 
     def is_registration_open(self, now) -> bool:
         if self.registration_opens and now < self.registration_opens:

@@ -5,5 +5,8 @@ from . import views
 app_name = "konferenzen"
 
 urlpatterns = [
+    path("", views.veranstaltung_list, name="veranstaltung-list"),
+    path("<int:pk>/", views.veranstaltung_detail, name="veranstaltung-detail"),
+    path("<int:pk>/kalender.ics", views.veranstaltung_ics, name="veranstaltung-ics"),
     path("anmeldung/<str:token>/", views.anmeldung_manage, name="anmeldung-manage"),
 ]

@@ -15,7 +15,7 @@ from foren.models import (
     Mitgliedschaft,
     Stimme,
 )
-from konferenzen.models import Veranstaltung
+from konferenzen.models import Anmeldung, Veranstaltung
 from netzwerk.models import Handlungsfeld, Lebensphase, User
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ def _snapshot() -> list:
         Stimme.objects.count(),
         Dokument.objects.count(),
         Veranstaltung.objects.count(),
+        sorted(Anmeldung.objects.values_list("veranstaltung__title", "email", "status")),
         sorted((u.email, u.is_approved, u.password) for u in User.objects.all()),
     ]
 
@@ -68,6 +69,9 @@ def test_the_demo_network_is_realistic():
         forum__status="ruhend", confirmed_at__isnull=False
     ).exists()
     assert Veranstaltung.objects.filter(forum__isnull=False).count() == 10
+    # The conference with working groups, and a workshop that is full with a waiting list.
+    assert Anmeldung.objects.filter(veranstaltung__capacity=120).count() >= 40
+    assert Anmeldung.objects.filter(status="warteliste").exists()
     types = set(Organisation.objects.values_list("typ__name", flat=True))
     assert {"Schule", "Kita", "Verein", "Jobcenter", "Polizei", "Politik"} <= types
 

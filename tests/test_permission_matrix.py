@@ -164,6 +164,21 @@ def _interesse_token(welt) -> str:
     return signing.dumps({"i": _interesse(welt)}, salt=INTERESSE_SALT)
 
 
+def _event(welt, visibility: str) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from konferenzen.models import Veranstaltung
+
+    start = timezone.now() + timedelta(days=7)
+    event, _ = Veranstaltung.objects.get_or_create(
+        title=f"Treffen {visibility}",
+        defaults={"art": "netzwerktreffen", "start": start, "end": start, "visibility": visibility},
+    )
+    return event.pk
+
+
 def _anmeldung_token(welt) -> str:
     from datetime import timedelta
 
@@ -489,6 +504,21 @@ MATRIX = [
         method="post",
     ),
     # --- Konferenzen ---
+    Case("konferenzen:veranstaltung-list", PUBLIC),
+    Case("konferenzen:veranstaltung-detail", PUBLIC, kwargs=lambda w: {"pk": _event(w, "public")}),
+    Case(
+        "konferenzen:veranstaltung-detail",
+        {**APPROVED, "koordination_ohne_2fa": 302},
+        kwargs=lambda w: {"pk": _event(w, "members")},
+        note="a members' event: approved accounts",
+    ),
+    Case(
+        "konferenzen:veranstaltung-detail",
+        {**dict.fromkeys(ROLES, 404), "koordination": 200, "koordination_ohne_2fa": 302},
+        kwargs=lambda w: {"pk": _event(w, "invited")},
+        note="invited only: the coordination (the invited follow with invitations)",
+    ),
+    Case("konferenzen:veranstaltung-ics", PUBLIC, kwargs=lambda w: {"pk": _event(w, "public")}),
     Case(
         "konferenzen:anmeldung-manage",
         PUBLIC,
@@ -597,6 +627,7 @@ NOT_FOR_KOORDINATION = (
     "admin:akteure_import_add",
     "admin:netzwerk_mail_add",  # mails are written by the services, never by hand
     "admin:foren_beitrittsanfrage_add",  # requests are made and decided in the portal (mails)
+    "admin:konferenzen_anmeldung_add",  # registrations go through the service (seats, mails)
 )
 
 

@@ -1,0 +1,41 @@
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from netzwerk.rules import is_approved, is_koordination
+
+from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
+
+BELEGT = Q(anmeldungen__status__in=["bestaetigt", "teilgenommen"])
+
+
+def veranstaltungen_visible_to(user, *, now=None) -> QuerySet[Veranstaltung]:
+    """Upcoming events this person may see, with their confirmed and waiting registrations."""
+    now = now or timezone.now()
+    qs = Veranstaltung.objects.filter(end__gte=now).select_related("forum")
+    if not is_koordination(user):
+        visible = Q(visibility="public")
+        if is_approved(user):
+            visible |= Q(visibility="members")
+        qs = qs.filter(visible)
+    return qs.annotate(
+        belegt=Count("anmeldungen", filter=BELEGT),
+        wartend=Count("anmeldungen", filter=Q(anmeldungen__status="warteliste")),
+    ).order_by("start")
+
+
+def arbeitsgruppen_of(veranstaltung: Veranstaltung) -> QuerySet[Arbeitsgruppe]:
+    return veranstaltung.arbeitsgruppen.annotate(belegt=Count("anmeldungen", filter=BELEGT))
+
+
+def belegt(veranstaltung: Veranstaltung) -> int:
+    return veranstaltung.anmeldungen.filter(status__in=["bestaetigt", "teilgenommen"]).count()
+
+
+def anmeldung_of(veranstaltung: Veranstaltung, user) -> Anmeldung | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        veranstaltung.anmeldungen.filter(status__in=Anmeldung.AKTIV)
+        .filter(Q(user=user) | Q(email=user.email.lower()))
+        .first()
+    )

@@ -1,0 +1,107 @@
+"""Events in the portal: list, page, registration form, calendar file."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from konferenzen.models import Anmeldung, Arbeitsgruppe, Veranstaltung
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def konferenz(db):
+    start = timezone.now() + timedelta(days=20)
+    event = Veranstaltung.objects.create(
+        art="praeventionskonferenz", title="2. Präventionskonferenz", start=start,
+        end=start + timedelta(hours=5), place="Rathaus", room="Ratssaal", capacity=2,
+        visibility="public",
+    )  # fmt: skip
+    Arbeitsgruppe.objects.create(veranstaltung=event, name="Demokratie fördern", capacity=1)
+    Arbeitsgruppe.objects.create(veranstaltung=event, name="Kinderarmut", capacity=5)
+    return event
+
+
+def _url(event) -> str:
+    return reverse("konferenzen:veranstaltung-detail", args=[event.pk])
+
+
+def test_a_partner_registers_for_a_working_group(client_as, welt, konferenz):
+    gruppe = konferenz.arbeitsgruppen.get(name="Demokratie fördern")
+    client = client_as("partner")
+    page = client.get(_url(konferenz)).content.decode()
+    assert "Demokratie fördern (1 von 1 Plätzen frei)" in page
+    response = client.post(
+        _url(konferenz), {"runde_1": gruppe.pk, "needs": "vegetarisch", "on_list": "on"}
+    )
+    assert response.status_code == 302
+    anmeldung = Anmeldung.objects.get()
+    assert anmeldung.status == "bestaetigt" and list(anmeldung.arbeitsgruppen.all()) == [gruppe]
+    assert anmeldung.organisation == welt.organisation and anmeldung.on_list
+    assert anmeldung.email == welt.users["partner"].email
+    page = client.get(_url(konferenz)).content.decode()
+    assert "Sie sind angemeldet: bestätigt." in page
+    again = client.post(_url(konferenz), {"runde_1": gruppe.pk})
+    assert again.status_code == 302 and Anmeldung.objects.count() == 1
+
+
+def test_a_full_group_puts_the_next_on_the_waiting_list_with_a_clear_message(
+    client_as, welt, konferenz
+):
+    gruppe = konferenz.arbeitsgruppen.get(name="Demokratie fördern")
+    client_as("partner").post(_url(konferenz), {"runde_1": gruppe.pk})
+    response = client_as("moderation").post(_url(konferenz), {"runde_1": gruppe.pk}, follow=True)
+    assert "Warteliste" in response.content.decode()
+    assert Anmeldung.objects.get(user=welt.users["moderation"]).status == "warteliste"
+
+
+def test_the_public_sees_the_event_but_registers_with_an_account(client, konferenz):
+    page = client.get(_url(konferenz)).content.decode()
+    assert "Ratssaal" in page and "Zur Anmeldung melden Sie sich bitte an" in page
+    assert client.post(_url(konferenz), {}).status_code == 200
+    assert not Anmeldung.objects.exists()
+
+
+def test_the_calendar_file_parses_back(client, konferenz):
+    response = client.get(reverse("konferenzen:veranstaltung-ics", args=[konferenz.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "2. Präventionskonferenz"
+    assert event.decoded("dtstart") == konferenz.start.replace(microsecond=0)
+    assert str(event["location"]) == "Rathaus, Ratssaal"
+
+
+def test_the_list_needs_the_same_queries_for_2_or_20_events(client_as, welt, konferenz):
+    client = client_as("partner")
+    url = reverse("konferenzen:veranstaltung-list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(18):
+        start = timezone.now() + timedelta(days=i + 1)
+        Veranstaltung.objects.create(
+            art="netzwerktreffen", title=f"T{i}", start=start, end=start, visibility="public",
+            capacity=10,
+        )  # fmt: skip
+    assert queries() == few
+
+
+def test_members_events_are_not_listed_for_the_public(client, client_as, welt):
+    start = timezone.now() + timedelta(days=3)
+    Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Internes Treffen", start=start, end=start,
+        visibility="members",
+    )  # fmt: skip
+    url = reverse("konferenzen:veranstaltung-list")
+    assert "Internes Treffen" not in client.get(url).content.decode()
+    assert "Internes Treffen" in client_as("partner").get(url).content.decode()
