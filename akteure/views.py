@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import JPEG, PNG, typ_erkennen
-from netzwerk.exports import FORMATS, table_response
+from netzwerk.exports import export_format, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
@@ -69,15 +69,10 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Directory ---------------------------------------------------------------------------------
-def _export_format(request: HttpRequest) -> str | None:
-    fmt = request.GET.get("export")
-    return fmt if fmt in FORMATS else None
-
-
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilter(request.GET, queryset=selectors.organisationen_for_list())
     qs = filterset.qs
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         return table_response(
             fmt=fmt,
             filename="organisationen",
@@ -138,7 +133,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def angebot_list(request: HttpRequest) -> HttpResponse:
     filterset = AngebotFilter(request.GET, queryset=selectors.angebote_for_list(request.user))
     qs = filterset.qs
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         return table_response(
             fmt=fmt,
             filename="angebote",
@@ -271,7 +266,7 @@ def _karte(request: HttpRequest) -> dict:
 
 def praeventionskette(request: HttpRequest) -> HttpResponse:
     karte = _karte(request)
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         return table_response(
             fmt=fmt,
             filename="praeventionskette",

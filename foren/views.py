@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netzwerk import ratelimit
-from netzwerk.access import require_perm
-from netzwerk.exports import FORMATS, table_response
+from netzwerk.access import get_object_for_user, require_perm
+from netzwerk.exports import export_format, table_response
 from netzwerk.models import User
 from netzwerk.verlauf import verlauf
 
@@ -35,17 +35,11 @@ PAGE_SIZE = 25
 
 
 def _forum(request: HttpRequest, slug: str, perm: str = "foren.read_forum") -> Forum:
-    """The forum, if this person has `perm` on it; 404 otherwise (anonymous visitors of a page
-    that needs an account are sent to the login first)."""
-    forum = get_object_or_404(Forum.objects.select_related("handlungsfeld"), slug=slug)
-    if not request.user.has_perm(perm, forum):
-        raise Http404
-    return forum
-
-
-def _export_format(request: HttpRequest) -> str | None:
-    fmt = request.GET.get("export")
-    return fmt if fmt in FORMATS else None
+    """The forum, if this person has `perm` on it; 404 otherwise. (Pages that need an account
+    send anonymous visitors to the login first, by require_perm.)"""
+    return get_object_for_user(
+        request, Forum.objects.select_related("handlungsfeld"), perm, slug=slug
+    )
 
 
 # --- Forums ------------------------------------------------------------------------------------
@@ -110,7 +104,7 @@ def forum_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_perm("foren.manage_foren")
 def forum_overview(request: HttpRequest) -> HttpResponse:
     foren = selectors.forum_overview()
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         return table_response(
             fmt=fmt,
             filename="foren-uebersicht",
@@ -335,7 +329,7 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug, "foren.read_collection")
     filterset = BeitragFilter(request.GET, queryset=selectors.beitraege_of(forum))
     qs = filterset.qs
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         return table_response(
             fmt=fmt,
             filename=f"{forum.slug}-sammlung",
@@ -508,7 +502,7 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, _("Diese Abstimmung ist inzwischen geschlossen."))
         return redirect(abstimmung)
     zeige_ergebnis = not abstimmung.is_offen or darf_moderieren
-    if fmt := _export_format(request):
+    if fmt := export_format(request):
         if not zeige_ergebnis:
             raise Http404
         return table_response(

@@ -9,6 +9,12 @@ from django.http import HttpResponse
 FORMATS = ("csv", "xlsx")
 
 
+def export_format(request) -> str | None:
+    """The export a list page was asked for (?export=csv or xlsx), or None for the page."""
+    fmt = request.GET.get("export")
+    return fmt if fmt in FORMATS else None
+
+
 def _cell(value) -> str | int | float:
     if value is None:
         return ""
