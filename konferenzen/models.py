@@ -200,3 +200,20 @@ class Anmeldung(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.veranstaltung}"
+
+
+class Kalenderabo(models.Model):
+    """The secret address of a person's own calendar feed (their registrations). A new token
+    makes the old address useless, should it have been passed on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kalenderabo"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_token)
+
+    class Meta:
+        verbose_name = _("Kalenderabo")
+        verbose_name_plural = _("Kalenderabos")
+
+    def __str__(self) -> str:
+        return str(self.user)

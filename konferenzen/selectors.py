@@ -31,6 +31,18 @@ def belegt(veranstaltung: Veranstaltung) -> int:
     return veranstaltung.anmeldungen.filter(status__in=["bestaetigt", "teilgenommen"]).count()
 
 
+def veranstaltungen_registered(user) -> QuerySet[Veranstaltung]:
+    """Events this account is registered for (confirmed, waiting or attended)."""
+    return (
+        Veranstaltung.objects.filter(
+            Q(anmeldungen__user=user) | Q(anmeldungen__email=user.email.lower()),
+            anmeldungen__status__in=Anmeldung.AKTIV,
+        )
+        .distinct()
+        .order_by("start")
+    )
+
+
 def anmeldung_of(veranstaltung: Veranstaltung, user) -> Anmeldung | None:
     if not user.is_authenticated:
         return None

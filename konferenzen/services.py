@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from netzwerk.mail import mail_queue
 
+from . import ical
 from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
 
 BELEGT = (Anmeldung.Status.BESTAETIGT, Anmeldung.Status.TEILGENOMMEN)
@@ -51,10 +52,21 @@ def _check_gruppen(event: Veranstaltung, gruppen: list[Arbeitsgruppe]) -> None:
 
 
 def _mail(anmeldung: Anmeldung, name: str) -> None:
+    """Confirmations carry the event as a calendar entry."""
+    attachments = None
+    if anmeldung.status == Anmeldung.Status.BESTAETIGT:
+        attachments = [
+            {
+                "filename": "veranstaltung.ics",
+                "content": ical.kalender([anmeldung.veranstaltung]).decode(),
+                "mimetype": "text/calendar",
+            }
+        ]
     mail_queue(
         name=name,
         context={"anmeldung": anmeldung, "veranstaltung": anmeldung.veranstaltung},
         to=[anmeldung.email],
+        attachments=attachments,
     )
 
 

@@ -1,16 +1,19 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from akteure.selectors import organisation_of_user
-from netzwerk.access import get_object_for_user
+from netzwerk.access import get_object_for_user, require_perm
 
 from . import ical, selectors, services
 from .forms import AnmeldungForm
-from .models import Anmeldung, Veranstaltung
+from .models import Anmeldung, Kalenderabo, Veranstaltung
 
 
 def veranstaltung_list(request: HttpRequest) -> HttpResponse:
@@ -34,7 +37,9 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offen = veranstaltung.is_registration_open(timezone.now())
     form = None
     if user.has_perm("konferenzen.register", veranstaltung) and offen and meine is None:
-        form = AnmeldungForm(request.POST or None, veranstaltung=veranstaltung, gruppen=gruppen)
+        # Every field may stay empty: a POST without any is still a registration.
+        data = request.POST if request.method == "POST" else None
+        form = AnmeldungForm(data, veranstaltung=veranstaltung, gruppen=gruppen)
         if request.method == "POST" and form.is_valid():
             try:
                 anmeldung, _created = services.anmeldung_create(
@@ -83,10 +88,39 @@ def veranstaltung_ics(request: HttpRequest, pk: int) -> HttpResponse:
     veranstaltung = get_object_for_user(
         request, Veranstaltung.objects.all(), "konferenzen.read_veranstaltung", pk=pk
     )
-    response = HttpResponse(
-        ical.kalender([veranstaltung]), content_type="text/calendar; charset=utf-8"
+    return _ics(ical.kalender([veranstaltung]), f"veranstaltung-{veranstaltung.pk}")
+
+
+def kalender_public(request: HttpRequest) -> HttpResponse:
+    """The public events of the last month and ahead, as a feed to subscribe to."""
+    since = timezone.now() - timedelta(days=31)
+    events = Veranstaltung.objects.filter(visibility="public", end__gte=since).order_by("start")
+    return _ics(ical.kalender(events), "veranstaltungen")
+
+
+def kalender_personal(request: HttpRequest, token: str) -> HttpResponse:
+    """One's own registrations (confirmed or waiting) as a feed; the token is the key."""
+    abo = get_object_or_404(Kalenderabo.objects.select_related("user"), token=token)
+    return _ics(
+        ical.kalender(selectors.veranstaltungen_registered(abo.user)), "meine-veranstaltungen"
     )
-    response["Content-Disposition"] = f'attachment; filename="veranstaltung-{veranstaltung.pk}.ics"'
+
+
+@require_perm("netzwerk.see_dashboard")
+def kalender_abo(request: HttpRequest) -> HttpResponse:
+    abo, _created = Kalenderabo.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        abo.token = Kalenderabo._meta.get_field("token").default()
+        abo.save(update_fields=["token"])
+        messages.success(request, _("Die neue Adresse gilt; die alte funktioniert nicht mehr."))
+        return redirect("konferenzen:kalender-abo")
+    url = request.build_absolute_uri(reverse("konferenzen:kalender-personal", args=[abo.token]))
+    return render(request, "konferenzen/kalender_abo.html", {"url": url})
+
+
+def _ics(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response
 
 

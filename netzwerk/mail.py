@@ -50,16 +50,34 @@ def _render(name: str, context: dict) -> tuple[str, str, str]:
     return subject, body, html
 
 
-def mail_queue(*, name: str, context: dict, to: list[str]) -> Mail | None:
-    """Write the mail as a row now; it is sent once the surrounding transaction commits."""
+def mail_queue(
+    *, name: str, context: dict, to: list[str], attachments: list[dict] | None = None
+) -> Mail | None:
+    """Write the mail as a row now; it is sent once the surrounding transaction commits.
+    Attachments are small texts, such as a calendar entry: {"filename", "content", "mimetype"}."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
     subject, body, html = _render(name, context)
-    return mail_store(template=name, to=recipients, subject=subject, body_text=body, body_html=html)
+    return mail_store(
+        template=name,
+        to=recipients,
+        subject=subject,
+        body_text=body,
+        body_html=html,
+        attachments=attachments,
+    )
 
 
-def mail_store(*, template: str, to: list[str], subject: str, body_text: str, body_html: str = ""):
+def mail_store(
+    *,
+    template: str,
+    to: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: list[dict] | None = None,
+):
     """Write an already rendered mail (allauth renders its own) into the outbox."""
     mail = Mail.objects.create(
         template=template,
@@ -67,6 +85,7 @@ def mail_store(*, template: str, to: list[str], subject: str, body_text: str, bo
         subject=subject[:300],
         body_text=body_text,
         body_html=body_html,
+        attachments=attachments or [],
     )
     _dispatch_after_commit(mail.pk)
     return mail
@@ -96,6 +115,8 @@ def mail_deliver(*, mail_id: int) -> str:
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.connection = _smtp_connection()
         message.send()
@@ -184,6 +205,7 @@ def mail_resend(*, mail: Mail) -> Mail:
         subject=mail.subject,
         body_text=mail.body_text,
         body_html=mail.body_html,
+        attachments=mail.attachments,
     )
     _dispatch_after_commit(copy.pk)
     return copy

@@ -179,6 +179,8 @@ class Mail(models.Model):
     subject = models.CharField(_("Betreff"), max_length=300)
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # Small text attachments, such as a calendar entry: [{"filename", "content", "mimetype"}].
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -179,6 +179,12 @@ def _event(welt, visibility: str) -> int:
     return event.pk
 
 
+def _kalender_token(welt) -> str:
+    from konferenzen.models import Kalenderabo
+
+    return Kalenderabo.objects.get_or_create(user=welt.users["partner"])[0].token
+
+
 def _anmeldung_token(welt) -> str:
     from datetime import timedelta
 
@@ -519,6 +525,16 @@ MATRIX = [
         note="invited only: the coordination (the invited follow with invitations)",
     ),
     Case("konferenzen:veranstaltung-ics", PUBLIC, kwargs=lambda w: {"pk": _event(w, "public")}),
+    Case("konferenzen:kalender-public", PUBLIC),
+    Case(
+        "konferenzen:kalender-abo", SIGNED_IN, note="one's own feed address; created on first visit"
+    ),
+    Case(
+        "konferenzen:kalender-personal",
+        PUBLIC,
+        kwargs=lambda w: {"token": _kalender_token(w)},
+        note="calendar apps fetch it without a session: the secret token is the key",
+    ),
     Case(
         "konferenzen:anmeldung-manage",
         PUBLIC,

@@ -105,3 +105,46 @@ def test_members_events_are_not_listed_for_the_public(client, client_as, welt):
     url = reverse("konferenzen:veranstaltung-list")
     assert "Internes Treffen" not in client.get(url).content.decode()
     assert "Internes Treffen" in client_as("partner").get(url).content.decode()
+
+
+def test_the_confirmation_carries_the_event_as_a_calendar_entry(client_as, welt, konferenz):
+    from django.core import mail
+
+    from netzwerk.mail import mail_deliver
+    from netzwerk.models import Mail
+
+    client_as("partner").post(_url(konferenz), {})
+    row = Mail.objects.get(template="anmeldung_bestaetigt")
+    assert mail_deliver(mail_id=row.pk) == "sent"
+    [(filename, content, mimetype)] = mail.outbox[-1].attachments
+    assert (filename, mimetype) == ("veranstaltung.ics", "text/calendar")
+    [event] = Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["summary"]) == "2. Präventionskonferenz"
+
+
+def test_the_personal_feed_lists_ones_registrations_and_a_new_address_retires_the_old(
+    client, client_as, welt, konferenz
+):
+    start = timezone.now() + timedelta(days=5)
+    Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Nicht angemeldet", start=start, end=start, visibility="public"
+    )
+    partner = client_as("partner")
+    partner.post(_url(konferenz), {})
+    page = partner.get(reverse("konferenzen:kalender-abo")).content.decode()
+    old = page.split('value="', 1)[1].split('"', 1)[0]
+    feed = client.get(old)
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert summaries == ["2. Präventionskonferenz"]
+    partner.post(reverse("konferenzen:kalender-abo"))
+    assert client.get(old).status_code == 404
+
+
+def test_the_public_feed_has_public_events_only(client, konferenz):
+    start = timezone.now() + timedelta(days=5)
+    Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Intern", start=start, end=start, visibility="members"
+    )
+    feed = client.get(reverse("konferenzen:kalender-public"))
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert summaries == ["2. Präventionskonferenz"]
