@@ -9,6 +9,7 @@ PUBLIC_PAGES = [
     reverse("netzwerk:home"),
     reverse("foren:forum-list"),
     "/foren/forum-offen/",
+    reverse("konferenzen:veranstaltung-list"),
     reverse("netzwerk:impressum"),
     reverse("netzwerk:datenschutz"),
     reverse("netzwerk:barrierefreiheit"),
@@ -31,7 +32,9 @@ ACCOUNT_PAGES = [
 PAGES = {
     "anonym": PUBLIC_PAGES + ENTRANCE_PAGES,
     "wartend": PUBLIC_PAGES + ACCOUNT_PAGES,
-    "partner": PUBLIC_PAGES + ACCOUNT_PAGES + ["/akteure/organisationen/kita-wolke/"],
+    "partner": PUBLIC_PAGES
+    + ACCOUNT_PAGES
+    + ["/akteure/organisationen/kita-wolke/", reverse("konferenzen:kalender-abo")],
     "moderation": ACCOUNT_PAGES[:1] + ["/foren/forum-intern/"],
     "gremium": ACCOUNT_PAGES[:1],
     "koordination": ACCOUNT_PAGES
