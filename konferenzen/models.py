@@ -138,6 +138,8 @@ class Anmeldung(models.Model):
         TEILGENOMMEN = "teilgenommen", _("teilgenommen")
 
     AKTIV = (Status.BESTAETIGT, Status.WARTELISTE, Status.TEILGENOMMEN)
+    # The registrations that hold a seat.
+    BELEGT = (Status.BESTAETIGT, Status.TEILGENOMMEN)
 
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="anmeldungen"

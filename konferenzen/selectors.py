@@ -5,7 +5,7 @@ from netzwerk.rules import is_approved, is_koordination
 
 from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
 
-BELEGT = Q(anmeldungen__status__in=["bestaetigt", "teilgenommen"])
+BELEGT = Q(anmeldungen__status__in=Anmeldung.BELEGT)
 
 
 def veranstaltungen_visible_to(user, *, now=None) -> QuerySet[Veranstaltung]:
@@ -28,7 +28,7 @@ def arbeitsgruppen_of(veranstaltung: Veranstaltung) -> QuerySet[Arbeitsgruppe]:
 
 
 def belegt(veranstaltung: Veranstaltung) -> int:
-    return veranstaltung.anmeldungen.filter(status__in=["bestaetigt", "teilgenommen"]).count()
+    return veranstaltung.anmeldungen.filter(status__in=Anmeldung.BELEGT).count()
 
 
 def veranstaltungen_registered(user) -> QuerySet[Veranstaltung]:

@@ -19,8 +19,6 @@ from netzwerk.mail import mail_queue
 from . import ical
 from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
 
-BELEGT = (Anmeldung.Status.BESTAETIGT, Anmeldung.Status.TEILGENOMMEN)
-
 
 def _locked(veranstaltung: Veranstaltung) -> Veranstaltung:
     queryset = Veranstaltung.objects.all()
@@ -31,7 +29,7 @@ def _locked(veranstaltung: Veranstaltung) -> Veranstaltung:
 
 def _fits(event: Veranstaltung, gruppen: list[Arbeitsgruppe]) -> bool:
     """Is there a seat for one more, in the event and in each chosen working group?"""
-    belegt = Anmeldung.objects.filter(veranstaltung=event, status__in=BELEGT)
+    belegt = Anmeldung.objects.filter(veranstaltung=event, status__in=Anmeldung.BELEGT)
     if event.capacity is not None and belegt.count() >= event.capacity:
         return False
     return all(

@@ -186,17 +186,10 @@ def _kalender_token(welt) -> str:
 
 
 def _anmeldung_token(welt) -> str:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from konferenzen.models import Veranstaltung
     from konferenzen.services import anmeldung_create
 
-    start = timezone.now() + timedelta(days=7)
-    event, _ = Veranstaltung.objects.get_or_create(
-        title="Netzwerktreffen", defaults={"art": "netzwerktreffen", "start": start, "end": start}
-    )
+    event = Veranstaltung.objects.get(pk=_event(welt, "public"))
     anmeldung, _ = anmeldung_create(veranstaltung=event, name="Ida", email="ida@test.example")
     return anmeldung.token
 
