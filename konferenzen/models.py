@@ -60,6 +60,8 @@ class Veranstaltung(models.Model):
         _("Plätze"), null=True, blank=True, help_text=_("Leer: ohne Begrenzung.")
     )
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    # Set once when the reminder before the start went out (konferenzen.tasks.send_reminders).
+    reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Veranstaltung")
@@ -151,6 +153,11 @@ class Anmeldung(models.Model):
         blank=True,
         related_name="anmeldungen",
     )
+    # Who filled in the form: the person, or a colleague who registered their organisation's
+    # delegates in one go.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail-Adresse"))
     organisation = models.ForeignKey(
@@ -219,3 +226,150 @@ class Kalenderabo(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Versand(models.Model):
+    """One sending of invitations or reminders to them, done by a Celery task in chunks; its
+    counters feed the progress bar."""
+
+    class Art(models.TextChoices):
+        EINLADUNG = "einladung", _("Einladungen")
+        ERINNERUNG = "erinnerung", _("Erinnerungen")
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="versande"
+    )
+    art = models.CharField(_("Art"), max_length=12, choices=Art.choices)
+    label = models.CharField(_("Empfängerkreis"), max_length=300)
+    total = models.PositiveIntegerField(_("Empfänger"), default=0)
+    queued = models.PositiveIntegerField(_("in den Postausgang gelegt"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fertig"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Versand")
+        verbose_name_plural = _("Versände")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_art_display()}: {self.label}"
+
+
+class Einladung(models.Model):
+    """A personal invitation: the token in its link lets the person register without an account
+    (and see an event for invited people only)."""
+
+    class Status(models.TextChoices):
+        OFFEN = "offen", _("offen")
+        ANGENOMMEN = "angenommen", _("angenommen")
+        ABGELEHNT = "abgelehnt", _("abgelehnt")
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="einladungen"
+    )
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    organisation = models.ForeignKey(
+        "akteure.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation_name = models.CharField(_("Organisation (frei)"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="einladungen",
+    )  # fmt: skip
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.OFFEN
+    )
+    anmeldung = models.ForeignKey(
+        Anmeldung, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    versand = models.ForeignKey(
+        Versand, on_delete=models.SET_NULL, null=True, related_name="einladungen"
+    )
+    mail = models.ForeignKey(
+        "netzwerk.Mail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    erinnerung = models.ForeignKey(
+        Versand, on_delete=models.SET_NULL, null=True, blank=True, related_name="erinnerungen"
+    )
+    erinnerung_mail = models.ForeignKey(
+        "netzwerk.Mail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("versandt"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("erinnert"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("beantwortet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["veranstaltung", "email"], name="einladung_einmal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.email} – {self.veranstaltung}"
+
+
+class Protokoll(models.Model):
+    """Minutes and results of an event, or of one of its working groups (Markdown)."""
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="protokolle"
+    )
+    arbeitsgruppe = models.ForeignKey(
+        Arbeitsgruppe, on_delete=models.CASCADE, null=True, blank=True, related_name="protokolle"
+    )
+    text = models.TextField(_("Protokoll und Ergebnisse"), blank=True, max_length=50_000)
+    updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Protokoll")
+        verbose_name_plural = _("Protokolle")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["veranstaltung", "arbeitsgruppe"], name="protokoll_einmal_je_gruppe"
+            ),
+            models.UniqueConstraint(
+                fields=["veranstaltung"],
+                condition=Q(arbeitsgruppe__isnull=True),
+                name="protokoll_einmal_je_veranstaltung",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.arbeitsgruppe or self.veranstaltung)
+
+
+def _protokoll_pfad(instance, filename: str) -> str:
+    return f"konferenzen/{instance.protokoll.veranstaltung_id}/{secrets.token_hex(16)}"
+
+
+class Protokolldokument(models.Model):
+    """A document with the minutes (slides, photo of a flip chart, results table)."""
+
+    protokoll = models.ForeignKey(Protokoll, on_delete=models.CASCADE, related_name="dokumente")
+    file = models.FileField(_("Datei"), upload_to=_protokoll_pfad)
+    filename = models.CharField(_("Dateiname"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Dokument zum Protokoll")
+        verbose_name_plural = _("Dokumente zum Protokoll")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,8 +1,14 @@
 """Who sees which event: public ones everybody, members' ones approved accounts, invited-only
-ones the coordination (and, with the invitations to come, the invited)."""
+ones the coordination and the invited (an invitation to the account's address; without an
+account, the invitation link is the key).
+
+Managing an event (registrations, invitations, lists, check-in, minutes): the coordination, and
+the moderators of the forum an event belongs to.
+"""
 
 import rules
 
+from foren.rules import is_forum_moderator
 from netzwerk.rules import is_approved, is_koordination
 
 
@@ -16,7 +22,24 @@ def is_members_event(user, veranstaltung) -> bool:
     return veranstaltung is not None and veranstaltung.visibility == "members"
 
 
-can_read = is_public_event | is_koordination | (is_approved & is_members_event)
+@rules.predicate
+def is_invited(user, veranstaltung) -> bool:
+    if veranstaltung is None or not user.is_authenticated:
+        return False
+    return veranstaltung.einladungen.filter(email=user.email.lower()).exists()
+
+
+@rules.predicate
+def moderates_event_forum(user, veranstaltung) -> bool:
+    return veranstaltung is not None and is_forum_moderator(user, veranstaltung.forum)
+
+
+can_manage = is_approved & (is_koordination | moderates_event_forum)
+can_read = (
+    is_public_event | is_koordination | (is_approved & (is_members_event | is_invited))
+    | can_manage
+)  # fmt: skip
 
 rules.add_perm("konferenzen.read_veranstaltung", can_read)
 rules.add_perm("konferenzen.register", is_approved & can_read)
+rules.add_perm("konferenzen.manage_veranstaltung", can_manage)

@@ -148,6 +148,9 @@ CELERY_BEAT_SCHEDULE = {
     # sends each member at most one a week.
     "foren-wochenuebersicht": {"task": "foren.tasks.send_digests", "schedule": 3_600.0},
     "foren-interessen-aufraeumen": {"task": "foren.tasks.cleanup_interessen", "schedule": 86_400.0},
+    # Every 15 minutes: events that start within KONFERENZEN_ERINNERUNG_STUNDEN get their one
+    # reminder to the confirmed participants.
+    "veranstaltungen-erinnern": {"task": "konferenzen.tasks.send_reminders", "schedule": 900.0},
 }
 
 if REDIS_URL:
@@ -304,6 +307,11 @@ IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=300)
 # Registrations lock the event's row. False only for the control test that shows the overbooking
 # race without the lock (as pretix's debug switch); never in production.
 KONFERENZEN_SPERRE = True
+# Confirmed participants are reminded this many hours before the start (once).
+KONFERENZEN_ERINNERUNG_STUNDEN = env.int("KONFERENZEN_ERINNERUNG_STUNDEN", default=24)
+# Invitations are put into the outbox in chunks of this many, one transaction each; the progress
+# bar moves per chunk.
+KONFERENZEN_EINLADUNG_CHUNK = env.int("KONFERENZEN_EINLADUNG_CHUNK", default=200)
 
 # --- Foren -------------------------------------------------------------------------------------
 FOREN_DOKUMENT_MAX_BYTES = env.int("FOREN_DOKUMENT_MAX_BYTES", default=20_000_000)
