@@ -1,25 +1,34 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from akteure.models import Organisationstyp
+from foren.models import Forum
+from netzwerk.models import Lebensphase, Sozialraum
 
 from .models import Anmeldung, Veranstaltung
 
 
-class AnmeldungForm(forms.ModelForm):
-    """Name and address come from the account; one working group per time slot, as radio lists."""
+def _gruppe_label(gruppe) -> str:
+    if gruppe.capacity is None:
+        return gruppe.name
+    frei = max(gruppe.capacity - gruppe.belegt, 0)
+    return _("%(name)s (%(frei)s von %(cap)s Plätzen frei)") % {
+        "name": gruppe.name, "frei": frei, "cap": gruppe.capacity,
+    }  # fmt: skip
 
-    class Meta:
-        model = Anmeldung
-        fields = ["needs", "on_list"]
-        widgets = {"needs": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, veranstaltung: Veranstaltung, gruppen, **kwargs):
-        super().__init__(*args, **kwargs)
+class GruppenMixin:
+    """One choice per time slot (Runde) of the event's working groups: radio lists, or selects
+    where several people are registered on one page."""
+
+    def add_gruppen(self, gruppen, *, widget=forms.RadioSelect) -> list[str]:
         self.gruppen = {g.pk: g for g in gruppen}
         runden = sorted({g.runde for g in gruppen})
         for runde in runden:
             choices = [("", _("keine Arbeitsgruppe"))] + [
-                (g.pk, self._label(g)) for g in gruppen if g.runde == runde
+                (g.pk, _gruppe_label(g)) for g in gruppen if g.runde == runde
             ]
             label = (
                 _("Arbeitsgruppe")
@@ -28,21 +37,9 @@ class AnmeldungForm(forms.ModelForm):
             )
             self.fields[f"runde_{runde}"] = forms.TypedChoiceField(
                 label=label, choices=choices, coerce=int, empty_value=None, required=False,
-                widget=forms.RadioSelect,
+                widget=widget,
             )  # fmt: skip
-        # Consent fields come last, as people read the form.
-        self.order_fields([f"runde_{r}" for r in runden] + ["needs", "on_list"])
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    @staticmethod
-    def _label(gruppe) -> str:
-        if gruppe.capacity is None:
-            return gruppe.name
-        frei = max(gruppe.capacity - gruppe.belegt, 0)
-        return _("%(name)s (%(frei)s von %(cap)s Plätzen frei)") % {
-            "name": gruppe.name, "frei": frei, "cap": gruppe.capacity,
-        }  # fmt: skip
+        return [f"runde_{r}" for r in runden]
 
     def chosen(self) -> list:
         return [
@@ -50,3 +47,147 @@ class AnmeldungForm(forms.ModelForm):
             for name, pk in self.cleaned_data.items()
             if name.startswith("runde_") and pk is not None
         ]
+
+
+class AnmeldungForm(GruppenMixin, forms.ModelForm):
+    """Name and address come from the account (or the invitation); one working group per slot."""
+
+    class Meta:
+        model = Anmeldung
+        fields = ["needs", "on_list"]
+        widgets = {"needs": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, veranstaltung: Veranstaltung, gruppen, **kwargs):
+        super().__init__(*args, **kwargs)
+        runden = self.add_gruppen(gruppen)
+        # Consent fields come last, as people read the form.
+        self.order_fields(runden + ["needs", "on_list"])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EinladungAnmeldungForm(AnmeldungForm):
+    """Through an invitation link: no account, so name and organisation are asked (prefilled)."""
+
+    class Meta(AnmeldungForm.Meta):
+        fields = ["name", "organisation_name", "needs", "on_list"]
+        labels = {"organisation_name": _("Organisation")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.order_fields(["name", "organisation_name"] + list(self.fields))
+
+
+class DelegierteForm(GruppenMixin, forms.Form):
+    """A colleague registered in the same go."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-Mail-Adresse"), required=False)
+    needs = forms.CharField(label=_("Barrierefreiheit, Ernährung"), max_length=1000, required=False)
+    on_list = forms.BooleanField(label=_("Name auf der Teilnehmendenliste"), required=False)
+
+    def __init__(self, *args, gruppen=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        runden = self.add_gruppen(gruppen, widget=forms.Select)
+        self.order_fields(["name", "email"] + runden + ["needs", "on_list"])
+
+    def clean(self):
+        data = super().clean()
+        if self.has_changed() and not (data.get("name") and data.get("email")):
+            raise ValidationError(
+                _("Bitte Name und E-Mail-Adresse angeben, oder die Zeile leer lassen.")
+            )
+        return data
+
+    def person(self) -> dict | None:
+        if not self.cleaned_data.get("email"):
+            return None
+        return {
+            "name": self.cleaned_data["name"],
+            "email": self.cleaned_data["email"],
+            "arbeitsgruppen": self.chosen(),
+            "needs": self.cleaned_data["needs"],
+            "on_list": self.cleaned_data["on_list"],
+        }
+
+
+class BaseDelegierteFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        emails = [
+            f.cleaned_data.get("email", "").lower()
+            for f in self.forms
+            if f.cleaned_data.get("email")
+        ]
+        if len(emails) != len(set(emails)):
+            raise ValidationError(_("Jede Person braucht ihre eigene E-Mail-Adresse."))
+
+    def personen(self) -> list[dict]:
+        return [p for f in self.forms if (p := f.person())]
+
+
+DelegierteFormSet = forms.formset_factory(
+    DelegierteForm, formset=BaseDelegierteFormSet, extra=3, max_num=20, validate_max=True
+)
+
+
+class EinladungVersandForm(forms.Form):
+    """Whom to invite: one circle per run."""
+
+    QUELLEN = [
+        ("forum", _("Mitglieder eines Forums")),
+        ("kontakte", _("Kontakte aus dem Akteursverzeichnis")),
+        ("gremium", _("das Gremium (Steuerungsgruppe)")),
+        ("liste", _("eine Liste (einfügen oder hochladen)")),
+    ]
+    quelle = forms.ChoiceField(label=_("Wen einladen?"), choices=QUELLEN, widget=forms.RadioSelect)
+    forum = forms.ModelChoiceField(label=_("Forum"), queryset=Forum.objects.all(), required=False)
+    typen = forms.ModelMultipleChoiceField(
+        label=_("Organisationstypen"), queryset=Organisationstyp.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    lebensphasen = forms.ModelMultipleChoiceField(
+        label=_("Lebensphasen"), queryset=Lebensphase.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    sozialraeume = forms.ModelMultipleChoiceField(
+        label=_("Sozialräume"), queryset=Sozialraum.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    liste = forms.CharField(
+        label=_("Liste zum Einfügen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Eine Person je Zeile: „Name <adresse@beispiel.de>“ oder "
+                    "„Name; adresse@beispiel.de; Organisation“."),
+    )  # fmt: skip
+    datei = forms.FileField(
+        label=_("oder Liste hochladen (CSV oder XLSX)"),
+        required=False,
+        help_text=_("Spalten Name, E-Mail, Organisation; höchstens 2 MB."),
+    )
+
+    def clean_datei(self):
+        datei = self.cleaned_data.get("datei")
+        if datei and datei.size > 2_000_000:
+            raise ValidationError(_("Die Datei ist größer als 2 MB."))
+        return datei
+
+    def clean(self):
+        data = super().clean()
+        quelle = data.get("quelle")
+        if quelle == "forum" and not data.get("forum"):
+            self.add_error("forum", _("Bitte wählen Sie ein Forum."))
+        if quelle == "kontakte" and not (
+            data.get("typen") or data.get("lebensphasen") or data.get("sozialraeume")
+        ):
+            raise ValidationError(
+                _("Bitte wählen Sie mindestens einen Organisationstyp, eine Lebensphase oder "
+                  "einen Sozialraum.")
+            )  # fmt: skip
+        if quelle == "liste" and not (data.get("liste", "").strip() or data.get("datei")):
+            self.add_error("liste", _("Bitte fügen Sie eine Liste ein oder laden Sie eine hoch."))
+        return data

@@ -210,6 +210,10 @@ class Anmeldung(models.Model):
     def __str__(self) -> str:
         return f"{self.name} – {self.veranstaltung}"
 
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
 
 class Kalenderabo(models.Model):
     """The secret address of a person's own calendar feed (their registrations). A new token

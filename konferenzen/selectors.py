@@ -51,3 +51,31 @@ def anmeldung_of(veranstaltung: Veranstaltung, user) -> Anmeldung | None:
         .filter(Q(user=user) | Q(email=user.email.lower()))
         .first()
     )
+
+
+def anmeldungen_of(veranstaltung: Veranstaltung) -> QuerySet[Anmeldung]:
+    """The event's registrations, in the order they came (the waiting list's order)."""
+    return (
+        veranstaltung.anmeldungen.select_related("organisation")
+        .prefetch_related("arbeitsgruppen")
+        .order_by("created_at", "pk")
+    )
+
+
+def zahlen(veranstaltung: Veranstaltung) -> dict[str, int]:
+    """Registrations by status, in one query."""
+    return veranstaltung.anmeldungen.aggregate(
+        bestaetigt=Count("pk", filter=Q(status="bestaetigt")),
+        warteliste=Count("pk", filter=Q(status="warteliste")),
+        storniert=Count("pk", filter=Q(status="storniert")),
+        teilgenommen=Count("pk", filter=Q(status="teilgenommen")),
+    )
+
+
+def einladung_zahlen(veranstaltung: Veranstaltung) -> dict[str, int]:
+    return veranstaltung.einladungen.aggregate(
+        alle=Count("pk"),
+        offen=Count("pk", filter=Q(status="offen")),
+        angenommen=Count("pk", filter=Q(status="angenommen")),
+        abgelehnt=Count("pk", filter=Q(status="abgelehnt")),
+    )

@@ -8,6 +8,8 @@ count the confirmed registrations from the rows, never from a counter (as pretix
 the lock prevents.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,10 +19,11 @@ from django.utils.translation import gettext as _
 from netzwerk.mail import mail_queue
 
 from . import ical
-from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
+from .models import Anmeldung, Arbeitsgruppe, Einladung, Veranstaltung
 
 
-def _locked(veranstaltung: Veranstaltung) -> Veranstaltung:
+def lock(veranstaltung: Veranstaltung) -> Veranstaltung:
+    """The event's row, locked until the transaction ends: all changes to its seats queue here."""
     queryset = Veranstaltung.objects.all()
     if getattr(settings, "KONFERENZEN_SPERRE", True):
         queryset = queryset.select_for_update()
@@ -80,18 +83,21 @@ def anmeldung_create(
     needs: str = "",
     on_list: bool = False,
     user=None,
+    registered_by=None,
     now=None,
 ) -> tuple[Anmeldung, bool]:
     """Register one person: confirmed while there is a seat in the event and in each chosen
     working group (at most one per time slot), else on the waiting list. The same address twice
     returns the first registration (created = False): a double click registers once."""
     now = now or timezone.now()
-    event = _locked(veranstaltung)
+    event = lock(veranstaltung)
     if not event.is_registration_open(now):
         raise ValidationError(_("Für diese Veranstaltung ist die Anmeldung nicht geöffnet."))
     gruppen = list(arbeitsgruppen)
     _check_gruppen(event, gruppen)
     email = email.strip().lower()
+    if not email:
+        raise ValidationError(_("Bitte geben Sie eine E-Mail-Adresse an."))
     existing = Anmeldung.objects.filter(
         veranstaltung=event, email=email, status__in=Anmeldung.AKTIV
     ).first()
@@ -103,6 +109,7 @@ def anmeldung_create(
             anmeldung = Anmeldung.objects.create(
                 veranstaltung=event,
                 user=user,
+                registered_by=registered_by or user,
                 name=name,
                 email=email,
                 organisation=organisation,
@@ -128,13 +135,16 @@ def anmeldung_cancel(*, anmeldung: Anmeldung, now=None) -> list[Anmeldung]:
     """Cancel, and confirm from the waiting list whoever now fits, in the order they registered.
     Returns those moved up. Cancelling twice changes nothing."""
     now = now or timezone.now()
-    event = _locked(anmeldung.veranstaltung)
+    event = lock(anmeldung.veranstaltung)
     cancelled = Anmeldung.objects.filter(pk=anmeldung.pk, status__in=Anmeldung.AKTIV).update(
         status=Anmeldung.Status.STORNIERT, cancelled_at=now
     )
     if not cancelled:
         return []
     anmeldung.status = Anmeldung.Status.STORNIERT
+    Einladung.objects.filter(anmeldung=anmeldung).update(
+        status=Einladung.Status.ABGELEHNT, answered_at=now
+    )
     _mail(anmeldung, "anmeldung_storniert")
     return _promote(event, now=now)
 
@@ -168,7 +178,7 @@ def anmeldung_promote(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
     """A coordinator moves someone up by hand, ahead of the order, but never past the capacity:
     to take more people, raise the seats first."""
     now = now or timezone.now()
-    event = _locked(anmeldung.veranstaltung)
+    event = lock(anmeldung.veranstaltung)
     current = Anmeldung.objects.prefetch_related("arbeitsgruppen").get(pk=anmeldung.pk)
     if current.status != Anmeldung.Status.WARTELISTE:
         raise ValidationError(_("Diese Anmeldung steht nicht (mehr) auf der Warteliste."))
@@ -179,3 +189,36 @@ def anmeldung_promote(*, anmeldung: Anmeldung, now=None) -> Anmeldung:
         )  # fmt: skip
     _confirm(current, now=now)
     return current
+
+
+@transaction.atomic
+def anmeldungen_create(*, veranstaltung: Veranstaltung, personen: list[dict], **common):
+    """An organisation registers several delegates in one go: one transaction, each through
+    anmeldung_create (each gets their own confirmation and link). Returns [(anmeldung, created)]."""
+    return [
+        anmeldung_create(veranstaltung=veranstaltung, **common, **person) for person in personen
+    ]
+
+
+def reminders_send(*, now=None) -> int:
+    """Events that start within KONFERENZEN_ERINNERUNG_STUNDEN get one reminder to everyone
+    confirmed. The event's mark is set by a conditional UPDATE in the same transaction as the
+    mails, so two beat runs (or two workers) never remind twice. Returns the mails queued."""
+    now = now or timezone.now()
+    soon = now + timedelta(hours=settings.KONFERENZEN_ERINNERUNG_STUNDEN)
+    queued = 0
+    due = Veranstaltung.objects.filter(
+        start__gt=now, start__lte=soon, reminder_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in due:
+        with transaction.atomic():
+            if not Veranstaltung.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                continue  # another run was faster
+            for anmeldung in Anmeldung.objects.filter(
+                veranstaltung_id=pk, status=Anmeldung.Status.BESTAETIGT
+            ).select_related("veranstaltung"):
+                _mail(anmeldung, "veranstaltung_erinnerung")
+                queued += 1
+    return queued

@@ -1,15 +1,31 @@
 from django.urls import path
 
-from . import views
+from .views import einladung, nachbereitung, oeffentlich, tag, verwaltung
 
 app_name = "konferenzen"
 
 urlpatterns = [
-    path("", views.veranstaltung_list, name="veranstaltung-list"),
-    path("kalender.ics", views.kalender_public, name="kalender-public"),
-    path("kalender/", views.kalender_abo, name="kalender-abo"),
-    path("kalender/<str:token>.ics", views.kalender_personal, name="kalender-personal"),
-    path("<int:pk>/", views.veranstaltung_detail, name="veranstaltung-detail"),
-    path("<int:pk>/kalender.ics", views.veranstaltung_ics, name="veranstaltung-ics"),
-    path("anmeldung/<str:token>/", views.anmeldung_manage, name="anmeldung-manage"),
+    path("", oeffentlich.veranstaltung_list, name="veranstaltung-list"),
+    path("kalender.ics", oeffentlich.kalender_public, name="kalender-public"),
+    path("kalender/", oeffentlich.kalender_abo, name="kalender-abo"),
+    path("kalender/<str:token>.ics", oeffentlich.kalender_personal, name="kalender-personal"),
+    path("<int:pk>/", oeffentlich.veranstaltung_detail, name="veranstaltung-detail"),
+    path("<int:pk>/kalender.ics", oeffentlich.veranstaltung_ics, name="veranstaltung-ics"),
+    path("anmeldung/<str:token>/", oeffentlich.anmeldung_manage, name="anmeldung-manage"),
+    # Invitation links (no account needed)
+    path("einladung/<str:token>/", einladung.einladung, name="einladung"),
+    # Managing an event
+    path("<int:pk>/anmeldungen/", verwaltung.anmeldung_list, name="anmeldung-list"),
+    path(
+        "<int:pk>/anmeldungen/<int:anmeldung_pk>/",
+        verwaltung.anmeldung_action,
+        name="anmeldung-action",
+    ),
+    path("<int:pk>/einladungen/", verwaltung.einladung_list, name="einladung-list"),
+    path("<int:pk>/einladungen/erinnern/", verwaltung.einladung_remind, name="einladung-remind"),
+    path("versand/<int:versand_pk>/", verwaltung.versand_progress, name="versand-progress"),
+    # On the day (konferenzen/views/tag.py)
+    path("<int:pk>/tag/", tag.tag, name="tag"),
+    # After (konferenzen/views/nachbereitung.py)
+    path("<int:pk>/nachbereitung/", nachbereitung.nachbereitung, name="nachbereitung"),
 ]

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from akteure.selectors import organisation_of_user
 from netzwerk.access import get_object_for_user, require_perm
 
-from . import ical, selectors, services
-from .forms import AnmeldungForm
-from .models import Anmeldung, Kalenderabo, Veranstaltung
+from .. import ical, selectors, services
+from ..forms import AnmeldungForm
+from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
 
 
 def veranstaltung_list(request: HttpRequest) -> HttpResponse:
@@ -85,9 +85,15 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def veranstaltung_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    veranstaltung = get_object_for_user(
-        request, Veranstaltung.objects.all(), "konferenzen.read_veranstaltung", pk=pk
-    )
+    """The event as a calendar entry; for an event for invited people only, the invitation's
+    token (?einladung=) opens it as the invitation page does."""
+    token = request.GET.get("einladung")
+    if token and Einladung.objects.filter(veranstaltung_id=pk, token=token).exists():
+        veranstaltung = get_object_or_404(Veranstaltung, pk=pk)
+    else:
+        veranstaltung = get_object_for_user(
+            request, Veranstaltung.objects.all(), "konferenzen.read_veranstaltung", pk=pk
+        )
     return _ics(ical.kalender([veranstaltung]), f"veranstaltung-{veranstaltung.pk}")
 
 

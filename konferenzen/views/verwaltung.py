@@ -1,0 +1,265 @@
+"""Managing an event: its registrations (waiting list, moving up by hand, cancelling, export as
+CSV/XLSX) and its invitations (circles, runs with progress, reminders)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from netzwerk.exports import export_format, table_response
+
+from .. import einladungen, selectors, services
+from ..forms import EinladungVersandForm
+from ..models import Anmeldung, Veranstaltung, Versand
+from . import verwaltet
+
+STATUS_FILTER = {"aktiv": Anmeldung.AKTIV, **{s.value: (s.value,) for s in Anmeldung.Status}}
+
+
+@verwaltet
+def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    status = request.GET.get("status", "aktiv")
+    if status not in STATUS_FILTER:
+        status = "aktiv"
+    anmeldungen = selectors.anmeldungen_of(veranstaltung).filter(status__in=STATUS_FILTER[status])
+    if q := request.GET.get("q", "").strip():
+        anmeldungen = anmeldungen.filter(
+            Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
+            | Q(organisation_name__icontains=q)
+        )  # fmt: skip
+    if fmt := export_format(request):
+        return table_response(
+            fmt=fmt,
+            filename=f"anmeldungen-{veranstaltung.pk}",
+            headers=[
+                "Name",
+                "E-Mail",
+                "Organisation",
+                "Arbeitsgruppen",
+                "Status",
+                "Barrierefreiheit, Ernährung",
+                "Auf der Liste",
+                "Angemeldet",
+                "Anwesend",
+            ],  # fmt: skip
+            rows=(
+                [
+                    a.name,
+                    a.email,
+                    a.organisation_label,
+                    ", ".join(g.name for g in a.arbeitsgruppen.all()),
+                    a.get_status_display(),
+                    a.needs,
+                    "ja" if a.on_list else "nein",
+                    a.created_at,
+                    a.attended_at,
+                ]
+                for a in anmeldungen
+            ),
+        )
+    return render(
+        request,
+        "konferenzen/verwaltung/anmeldung_list.html",
+        {
+            "veranstaltung": veranstaltung,
+            "bereich": "anmeldungen",
+            "anmeldungen": anmeldungen,
+            "status": status,
+            "q": q,
+            "zahlen": selectors.zahlen(veranstaltung),
+            "gruppen": selectors.arbeitsgruppen_of(veranstaltung),
+        },
+    )
+
+
+@require_POST
+@verwaltet
+def anmeldung_action(request: HttpRequest, veranstaltung: Veranstaltung, anmeldung_pk: int):
+    anmeldung = get_object_or_404(veranstaltung.anmeldungen, pk=anmeldung_pk)
+    action = request.POST.get("aktion")
+    if action == "nachruecken":
+        try:
+            services.anmeldung_promote(anmeldung=anmeldung)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s ist bestätigt und bekommt eine E-Mail.") % {"name": anmeldung.name},
+            )
+    elif action == "absagen":
+        promoted = services.anmeldung_cancel(anmeldung=anmeldung)
+        text = _("Die Anmeldung von %(name)s ist abgesagt.") % {"name": anmeldung.name}
+        if promoted:
+            text += " " + _("Von der Warteliste nachgerückt: %(namen)s.") % {
+                "namen": ", ".join(a.name for a in promoted)
+            }
+        messages.success(request, text)
+    else:
+        messages.error(request, _("Unbekannte Aktion."))
+    url = reverse("konferenzen:anmeldung-list", kwargs={"pk": veranstaltung.pk})
+    status = request.POST.get("status")
+    return redirect(f"{url}?status={status}" if status in STATUS_FILTER else url)
+
+
+def _recipients(form: EinladungVersandForm) -> tuple[list, str, list[str]]:
+    """The circle the form names: recipients, a label for the run, remarks (skipped lines,
+    contacts left out for lack of consent)."""
+    data = form.cleaned_data
+    quelle = data["quelle"]
+    if quelle == "forum":
+        return (
+            einladungen.recipients_forum(data["forum"]),
+            _("Forum %(f)s") % {"f": data["forum"]},
+            [],
+        )
+    if quelle == "gremium":
+        return einladungen.recipients_gremium(), _("Gremium"), []
+    if quelle == "kontakte":
+        recipients, ohne = einladungen.recipients_kontakte(
+            typen=data["typen"],
+            lebensphasen=data["lebensphasen"],
+            sozialraeume=data["sozialraeume"],
+        )
+        teile = [
+            ", ".join(str(x) for x in data[k])
+            for k in ("typen", "lebensphasen", "sozialraeume")
+            if data[k]
+        ]
+        hinweise = []
+        if ohne:
+            hinweise.append(
+                _("%(n)s Kontakte ohne Einwilligung in Einladungen bleiben außen vor.")
+                % {"n": ohne}
+            )
+        return recipients, _("Kontakte: %(k)s") % {"k": "; ".join(teile)}, hinweise
+    recipients, fehler = einladungen.recipients_text(data.get("liste") or "")
+    label = _("Liste")
+    if data.get("datei"):
+        mehr, fehler_datei = einladungen.recipients_file(data["datei"])
+        recipients += mehr
+        fehler += fehler_datei
+        label = _("Liste %(datei)s") % {"datei": data["datei"].name}
+    return recipients, label, fehler
+
+
+@verwaltet
+def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """Invite a circle (with a preview of who and how many first), watch the runs' progress,
+    remind those who have not answered."""
+    form = EinladungVersandForm(request.POST or None, request.FILES or None)
+    vorschau = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipients, label, hinweise = _recipients(form)
+        except ValidationError as error:
+            form.add_error("datei", error)
+        else:
+            if request.POST.get("aktion") == "senden" and recipients:
+                versand, schon = einladungen.einladungen_create(
+                    veranstaltung=veranstaltung, recipients=recipients, label=label,
+                    user=request.user,
+                )  # fmt: skip
+                if versand is None:
+                    messages.info(request, _("Alle %(n)s sind schon eingeladen.") % {"n": schon})
+                else:
+                    text = _("%(n)s Einladungen werden versandt.") % {"n": versand.total}
+                    if schon:
+                        text += " " + _("%(n)s waren schon eingeladen.") % {"n": schon}
+                    messages.success(request, text)
+                for hinweis in hinweise:
+                    messages.warning(request, hinweis)
+                return redirect("konferenzen:einladung-list", pk=veranstaltung.pk)
+            schon = set(
+                veranstaltung.einladungen.filter(
+                    email__in=[r.email for r in recipients]
+                ).values_list("email", flat=True)
+            )
+            vorschau = {
+                "label": label,
+                "neu": [r for r in recipients if r.email not in schon],
+                "schon": len(schon),
+                "hinweise": hinweise,
+            }
+    einladungen_qs = veranstaltung.einladungen.select_related("anmeldung").order_by(
+        "status", "name", "email"
+    )
+    if fmt := export_format(request):
+        return table_response(
+            fmt=fmt,
+            filename=f"einladungen-{veranstaltung.pk}",
+            headers=[
+                "Name",
+                "E-Mail",
+                "Organisation",
+                "Status",
+                "versandt",
+                "erinnert",
+                "beantwortet",
+            ],
+            rows=(
+                [
+                    e.name,
+                    e.email,
+                    e.organisation_name,
+                    e.get_status_display(),
+                    e.sent_at,
+                    e.reminded_at,
+                    e.answered_at,
+                ]
+                for e in einladungen_qs
+            ),  # fmt: skip
+        )
+    versande = [(v, einladungen.versand_progress(v)) for v in veranstaltung.versande.all()[:10]]
+    return render(
+        request,
+        "konferenzen/verwaltung/einladung_list.html",
+        {
+            "veranstaltung": veranstaltung,
+            "bereich": "einladungen",
+            "form": form,
+            "vorschau": vorschau,
+            "versande": versande,
+            "einladungen": einladungen_qs[:500],
+            "zahlen": selectors.einladung_zahlen(veranstaltung),
+        },
+    )
+
+
+@require_POST
+@verwaltet
+def einladung_remind(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    try:
+        versand = einladungen.erinnerungen_create(veranstaltung=veranstaltung, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if versand is None:
+            messages.info(
+                request,
+                _("Niemand zu erinnern: alle haben geantwortet oder wurden heute schon erinnert."),
+            )
+        else:
+            messages.success(
+                request, _("%(n)s Erinnerungen werden versandt.") % {"n": versand.total}
+            )
+    return redirect("konferenzen:einladung-list", pk=veranstaltung.pk)
+
+
+def versand_progress(request: HttpRequest, versand_pk: int) -> HttpResponse:
+    """The progress bar of one run (htmx polls it every second until everything is delivered)."""
+    versand = get_object_or_404(Versand.objects.select_related("veranstaltung"), pk=versand_pk)
+    return _versand_progress(request, versand.veranstaltung.pk, versand)
+
+
+@verwaltet
+def _versand_progress(request: HttpRequest, veranstaltung: Veranstaltung, versand: Versand):
+    return render(
+        request,
+        "konferenzen/verwaltung/_versand.html",
+        {"v": versand, "p": einladungen.versand_progress(versand)},
+    )
