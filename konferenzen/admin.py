@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
+from .models import Anmeldung, Arbeitsgruppe, Einladung, Tagesordnungspunkt, Veranstaltung, Versand
 
 
 class TagesordnungInline(admin.TabularInline):
@@ -55,3 +55,27 @@ class AnmeldungAdmin(admin.ModelAdmin):
         for anmeldung in queryset:
             services.anmeldung_cancel(anmeldung=anmeldung)
         self.message_user(request, "Abgesagt.", messages.SUCCESS)
+
+
+class _NurLesen(admin.ModelAdmin):
+    """Invitations are made and answered through the portal (mails, seats): read-only here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Einladung)
+class EinladungAdmin(_NurLesen):
+    list_display = ["email", "name", "veranstaltung", "status", "sent_at", "reminded_at"]
+    list_filter = ["status", "veranstaltung"]
+    search_fields = ["name", "email", "organisation_name"]
+    exclude = ["token"]
+
+
+@admin.register(Versand)
+class VersandAdmin(_NurLesen):
+    list_display = ["veranstaltung", "art", "label", "total", "queued", "created_at", "finished_at"]
+    list_filter = ["art"]

@@ -91,6 +91,9 @@ class DelegierteForm(GruppenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         runden = self.add_gruppen(gruppen, widget=forms.Select)
         self.order_fields(["name", "email"] + runden + ["needs", "on_list"])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()

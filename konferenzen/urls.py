@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", oeffentlich.veranstaltung_detail, name="veranstaltung-detail"),
     path("<int:pk>/kalender.ics", oeffentlich.veranstaltung_ics, name="veranstaltung-ics"),
     path("anmeldung/<str:token>/", oeffentlich.anmeldung_manage, name="anmeldung-manage"),
+    path("<int:pk>/kollegium/", oeffentlich.delegierte, name="delegierte"),
     # Invitation links (no account needed)
     path("einladung/<str:token>/", einladung.einladung, name="einladung"),
     # Managing an event

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from akteure.selectors import organisation_of_user
 from netzwerk.access import get_object_for_user, require_perm
 
 from .. import ical, selectors, services
-from ..forms import AnmeldungForm
+from ..forms import AnmeldungForm, DelegierteFormSet
 from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
 
 
@@ -80,6 +81,9 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meine": meine,
             "offen": offen,
             "form": form,
+            # Registering colleagues needs an organisation to register them for.
+            "kollegium": user.has_perm("konferenzen.register", veranstaltung)
+            and organisation_of_user(user) is not None,
         },
     )
 
@@ -142,3 +146,68 @@ def anmeldung_manage(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Ihre Anmeldung ist abgesagt."))
         return redirect("konferenzen:anmeldung-manage", token=token)
     return render(request, "konferenzen/anmeldung_manage.html", {"anmeldung": anmeldung})
+
+
+def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner registers colleagues of their organisation in one go; each gets their own
+    confirmation and personal link. Lists who of the organisation is registered already."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    veranstaltung = get_object_for_user(
+        request, Veranstaltung.objects.all(), "konferenzen.register", pk=pk
+    )
+    organisation = organisation_of_user(request.user)
+    if organisation is None:
+        raise Http404
+    gruppen = list(selectors.arbeitsgruppen_of(veranstaltung))
+    offen = veranstaltung.is_registration_open(timezone.now())
+    formset = None
+    if offen:
+        data = request.POST if request.method == "POST" else None
+        formset = DelegierteFormSet(data, prefix="weitere", form_kwargs={"gruppen": gruppen})
+        if request.method == "POST" and formset.is_valid():
+            personen = formset.personen()
+            if not personen:
+                messages.info(request, _("Bitte tragen Sie mindestens eine Person ein."))
+            else:
+                try:
+                    ergebnisse = services.anmeldungen_create(
+                        veranstaltung=veranstaltung,
+                        personen=personen,
+                        organisation=organisation,
+                        registered_by=request.user,
+                    )
+                except ValidationError as error:
+                    formset._non_form_errors = formset.error_class(error.messages)
+                else:
+                    _announce_delegierte(request, ergebnisse)
+                    return redirect("konferenzen:delegierte", pk=veranstaltung.pk)
+    return render(
+        request,
+        "konferenzen/delegierte.html",
+        {
+            "veranstaltung": veranstaltung,
+            "organisation": organisation,
+            "formset": formset,
+            "offen": offen,
+            "angemeldet": selectors.anmeldungen_of(veranstaltung).filter(
+                organisation=organisation, status__in=Anmeldung.AKTIV
+            ),
+        },
+    )
+
+
+def _announce_delegierte(request, ergebnisse) -> None:
+    neu = [a for a, created in ergebnisse if created]
+    schon = [a for a, created in ergebnisse if not created]
+    if neu:
+        messages.success(
+            request,
+            _("Angemeldet: %(namen)s. Jede Person bekommt ihre eigene Bestätigung per E-Mail.")
+            % {"namen": ", ".join(f"{a.name} ({a.get_status_display()})" for a in neu)},
+        )
+    if schon:
+        messages.info(
+            request,
+            _("Schon angemeldet waren: %(namen)s.") % {"namen": ", ".join(a.name for a in schon)},
+        )
