@@ -269,6 +269,14 @@ def build(users: dict) -> None:
                             "given_at": now - timedelta(days=rng.randint(30, 600)),
                         },
                     )
+                # Three in four agreed to circulars and invitations (without touching the random
+                # sequence, so the rest of the demo stays as it was).
+                if sum(map(ord, person.email)) % 4:
+                    Einwilligung.objects.get_or_create(
+                        person=person,
+                        purpose=Einwilligung.Zweck.NEWSLETTER,
+                        defaults={"method": Einwilligung.Weg.SCHRIFTLICH, "given_at": now},
+                    )
             for k, (thema, phase_idx, feld_names) in enumerate(THEMEN[typ_name]):
                 title = f"{thema} ({name})"
                 # About one offer in ten has not been confirmed for over a year: stale.

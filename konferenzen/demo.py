@@ -1,7 +1,10 @@
 """Demo network, top floor so far: the forums' sessions, one past and one ahead for each active
 forum (the minutes in the language forum belong to its last session); the yearly prevention
-conference with three working groups and registrations; a network meeting; a workshop that is
-full, with a waiting list. Rows are written directly: building the demo sends no mail."""
+conference with three working groups, invitations (accepted, declined, open) and registrations; a
+network meeting; a workshop that is full, with a waiting list; a committee meeting for invited
+people only; last month's kick-off workshop with attendance and minutes. Rows are written
+directly: building the demo sends no mail (the invitation run's mails stand in the outbox as
+sent)."""
 
 from datetime import timedelta
 
@@ -9,8 +12,17 @@ from django.utils import timezone
 
 from akteure.models import Person
 from foren.models import Dokument, Forum
+from netzwerk.models import Mail, Rolle, User
 
-from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
+from .models import (
+    Anmeldung,
+    Arbeitsgruppe,
+    Einladung,
+    Protokoll,
+    Tagesordnungspunkt,
+    Veranstaltung,
+    Versand,
+)
 
 KONFERENZ_AGS = [
     "Psychische Belastung von Eltern und Kindern",
@@ -52,6 +64,8 @@ def build(users: dict) -> None:
         forum__slug="forum-sprache-und-bildung", art=Dokument.Art.PROTOKOLL
     ).update(veranstaltung=letzte)
     _konferenz(today, users)
+    _gremium(today, users)
+    _auftakt(today, users)
 
 
 def _konferenz(today, users: dict) -> None:
@@ -95,6 +109,7 @@ def _konferenz(today, users: dict) -> None:
             konferenz, person, gruppen[index % 3], created=today - timedelta(days=45 - index)
         )
     _anmeldung(konferenz, users["moderation"].person, gruppen[1], created=today)
+    _einladungen(konferenz, today, users)
 
     treffen_start = (today + timedelta(days=21)).replace(hour=16)
     treffen, _ = Veranstaltung.objects.update_or_create(
@@ -147,3 +162,153 @@ def _anmeldung(veranstaltung, person, gruppe, *, created, status=Anmeldung.Statu
     )
     if made and gruppe is not None:
         anmeldung.arbeitsgruppen.add(gruppe)
+    return anmeldung
+
+
+def _einladungen(konferenz, today, users) -> None:
+    """The conference's invitation run to the contacts: those registered accepted, some declined,
+    the rest have not answered yet (the reminder button has work to do)."""
+    if konferenz.versande.exists():
+        return
+    sent = today - timedelta(days=50)
+    personen = list(
+        Person.objects.filter(einwilligungen__purpose="newsletter")
+        .exclude(email="")
+        .select_related("organisation")
+        .distinct()
+        .order_by("email")[:90]
+    )
+    versand = Versand.objects.create(
+        veranstaltung=konferenz,
+        art=Versand.Art.EINLADUNG,
+        label="Kontakte: alle Organisationstypen",
+        total=len(personen),
+        queued=len(personen),
+        created_by=users["koordination"],
+        created_at=sent,
+        finished_at=sent,
+    )
+    angemeldet = {a.email: a for a in konferenz.anmeldungen.all()}
+    for index, person in enumerate(personen):
+        email = person.email.lower()
+        mail = Mail.objects.create(
+            template="einladung",
+            to=[email],
+            subject=f"Einladung: {konferenz.title}",
+            body_text="(Demo)",
+            status=Mail.Status.SENT,
+            created_at=sent,
+            sent_at=sent,
+        )
+        anmeldung = angemeldet.get(email)
+        status = (
+            Einladung.Status.ANGENOMMEN
+            if anmeldung
+            else Einladung.Status.ABGELEHNT
+            if index % 5 == 0
+            else Einladung.Status.OFFEN
+        )
+        Einladung.objects.create(
+            veranstaltung=konferenz,
+            email=email,
+            name=f"{person.first_name} {person.last_name}",
+            organisation=person.organisation,
+            organisation_name=person.organisation.name if person.organisation else "",
+            user=person.user,
+            status=status,
+            anmeldung=anmeldung,
+            versand=versand,
+            mail=mail,
+            created_at=sent,
+            sent_at=sent,
+            answered_at=None if status == Einladung.Status.OFFEN else sent + timedelta(days=3),
+        )
+
+
+def _gremium(today, users) -> None:
+    """The steering committee meets; only the invited see the meeting."""
+    start = (today + timedelta(days=10)).replace(hour=15)
+    sitzung, made = Veranstaltung.objects.update_or_create(
+        title="Steuerungsgruppe Präventionskette",
+        defaults={
+            "art": Veranstaltung.Art.GREMIENSITZUNG,
+            "start": start,
+            "end": start + timedelta(hours=2),
+            "place": "Rathaus, Zimmer 101",
+            "visibility": Veranstaltung.Sichtbarkeit.INVITED,
+            "description": "Sachstand der Präventionskette, Vorbereitung der Konferenz.",
+        },
+    )
+    for user in User.objects.filter(groups__name=Rolle.GREMIUM):
+        Einladung.objects.get_or_create(
+            veranstaltung=sitzung,
+            email=user.email.lower(),
+            defaults={"name": user.get_full_name(), "user": user, "sent_at": today},
+        )
+
+
+def _auftakt(today, users) -> None:
+    """Last month's kick-off workshop: who came (for the statistics) and the minutes."""
+    start = (today - timedelta(days=30)).replace(hour=9, minute=0)
+    auftakt, _ = Veranstaltung.objects.update_or_create(
+        title="Auftaktwerkstatt Sozialraum Nord",
+        defaults={
+            "art": Veranstaltung.Art.WORKSHOP,
+            "start": start,
+            "end": start.replace(hour=13),
+            "place": "Stadtteilzentrum Nord",
+            "visibility": Veranstaltung.Sichtbarkeit.MEMBERS,
+            "capacity": 60,
+        },
+    )
+    gruppen = [
+        Arbeitsgruppe.objects.update_or_create(
+            veranstaltung=auftakt, name=name, defaults={"capacity": 30, "runde": 1}
+        )[0]
+        for name in ("Übergang Kita – Schule", "Familien erreichen")
+    ]
+    personen = list(
+        Person.objects.exclude(email="")
+        .select_related("organisation", "user")
+        .order_by("-email")[:30]
+    )
+    if auftakt.anmeldungen.exists():
+        personen = []  # built before (cancelled ones would otherwise come again)
+    for index, person in enumerate(personen):
+        anmeldung = _anmeldung(
+            auftakt, person, gruppen[index % 2], created=start - timedelta(days=20 - index % 10)
+        )
+        if index < 24:  # 24 came, 4 did not, 2 cancelled
+            Anmeldung.objects.filter(pk=anmeldung.pk).update(
+                status=Anmeldung.Status.TEILGENOMMEN, attended_at=start
+            )
+        elif index >= 28:
+            Anmeldung.objects.filter(pk=anmeldung.pk).update(
+                status=Anmeldung.Status.STORNIERT, cancelled_at=start - timedelta(days=2)
+            )
+    Protokoll.objects.update_or_create(
+        veranstaltung=auftakt,
+        arbeitsgruppe=None,
+        defaults={
+            "updated_by": users["koordination"],
+            "text": "## Verabredungen\n\n"
+            "- Die Kitas und Grundschulen im Sozialraum Nord treffen sich zweimal im Jahr.\n"
+            "- Das Familienzentrum lädt zum **Elterncafé** ein; die Koordination stellt den "
+            "Kontakt zu den Kitas her.\n"
+            "- Nächstes Treffen: Netzwerktreffen im Frühjahr.",
+        },
+    )
+    for gruppe, text in zip(
+        gruppen,
+        (
+            "Übergabebögen Kita–Schule werden vereinheitlicht; *Ansprechpersonen* je "
+            "Grundschule sind benannt.",
+            "Aufsuchende Angebote bündeln: ein gemeinsamer Flyer in fünf Sprachen.",
+        ),
+        strict=True,
+    ):
+        Protokoll.objects.update_or_create(
+            veranstaltung=auftakt,
+            arbeitsgruppe=gruppe,
+            defaults={"updated_by": users["koordination"], "text": text},
+        )
