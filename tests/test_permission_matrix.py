@@ -194,6 +194,51 @@ def _anmeldung_token(welt) -> str:
     return anmeldung.token
 
 
+def _forum_event(welt) -> int:
+    """A session of the members' forum: managed by its moderator and the coordination."""
+    from konferenzen.models import Veranstaltung
+
+    event = Veranstaltung.objects.get(pk=_event(welt, "members"))
+    event.forum = welt.forum_members
+    event.save(update_fields=["forum"])
+    return event.pk
+
+
+def _forum_event_anmeldung(welt) -> dict:
+    from konferenzen.models import Veranstaltung
+    from konferenzen.services import anmeldung_create
+
+    event = Veranstaltung.objects.get(pk=_forum_event(welt))
+    anmeldung, _ = anmeldung_create(veranstaltung=event, name="Ida", email="ida@test.example")
+    return {"pk": event.pk, "anmeldung_pk": anmeldung.pk}
+
+
+def _einladung_token(welt) -> str:
+    from konferenzen.models import Einladung
+
+    einladung, _ = Einladung.objects.get_or_create(
+        veranstaltung_id=_event(welt, "invited"), email="gast@test.example"
+    )
+    return einladung.token
+
+
+def _invited_event(welt) -> int:
+    """An event for invited people only, the partner's address invited."""
+    from konferenzen.models import Einladung
+
+    pk = _event(welt, "invited")
+    Einladung.objects.get_or_create(veranstaltung_id=pk, email=welt.users["partner"].email)
+    return pk
+
+
+def _versand(welt) -> int:
+    from konferenzen.models import Versand
+
+    return Versand.objects.get_or_create(
+        veranstaltung_id=_forum_event(welt), art="einladung", label="Liste"
+    )[0].pk
+
+
 @dataclass
 class Case:
     name: str
@@ -515,8 +560,64 @@ MATRIX = [
         "konferenzen:veranstaltung-detail",
         {**dict.fromkeys(ROLES, 404), "koordination": 200, "koordination_ohne_2fa": 302},
         kwargs=lambda w: {"pk": _event(w, "invited")},
-        note="invited only: the coordination (the invited follow with invitations)",
+        note="invited only: the coordination",
     ),
+    Case(
+        "konferenzen:veranstaltung-detail",
+        {
+            **dict.fromkeys(ROLES, 404),
+            "partner": 200,
+            "koordination": 200,
+            "koordination_ohne_2fa": 302,
+        },
+        kwargs=lambda w: {"pk": _invited_event(w)},
+        note="invited only: and the accounts whose address is invited",
+    ),  # fmt: skip
+    Case(
+        "konferenzen:einladung",
+        PUBLIC,
+        kwargs=lambda w: {"token": _einladung_token(w)},
+        note="the invitation link: the token is the key, no account",
+    ),
+    Case(
+        "konferenzen:delegierte",
+        {**NOBODY_BUT, "partner": 200},
+        kwargs=lambda w: {"pk": _event(w, "public")},
+        note="registering colleagues needs an organisation: the partner's",
+    ),
+    Case(
+        "konferenzen:anmeldung-list",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        note="managing a forum's session: its moderators and the coordination",
+    ),
+    Case(
+        "konferenzen:anmeldung-list",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"pk": _event(w, "public")},
+        note="an event without a forum: the coordination",
+    ),
+    Case(
+        "konferenzen:anmeldung-action",
+        MODERATION_INTERN_POST,
+        kwargs=_forum_event_anmeldung,
+        method="post",
+        data={"aktion": "absagen"},
+    ),
+    Case("konferenzen:einladung-list", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
+    Case(
+        "konferenzen:einladung-remind",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        method="post",
+    ),
+    Case(
+        "konferenzen:versand-progress",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"versand_pk": _versand(w)},
+    ),
+    Case("konferenzen:tag", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
+    Case("konferenzen:nachbereitung", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
     Case("konferenzen:veranstaltung-ics", PUBLIC, kwargs=lambda w: {"pk": _event(w, "public")}),
     Case("konferenzen:kalender-public", PUBLIC),
     Case(
@@ -637,6 +738,8 @@ NOT_FOR_KOORDINATION = (
     "admin:netzwerk_mail_add",  # mails are written by the services, never by hand
     "admin:foren_beitrittsanfrage_add",  # requests are made and decided in the portal (mails)
     "admin:konferenzen_anmeldung_add",  # registrations go through the service (seats, mails)
+    "admin:konferenzen_einladung_add",  # invitations are sent from the event's page (mails)
+    "admin:konferenzen_versand_add",
 )
 
 
