@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from netzwerk.exports import export_format, table_response
@@ -167,7 +168,11 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                 if versand is None:
                     messages.info(request, _("Alle %(n)s sind schon eingeladen.") % {"n": schon})
                 else:
-                    text = _("%(n)s Einladungen werden versandt.") % {"n": versand.total}
+                    text = ngettext(
+                        "%(n)s Einladung wird versandt.",
+                        "%(n)s Einladungen werden versandt.",
+                        versand.total,
+                    ) % {"n": versand.total}
                     if schon:
                         text += " " + _("%(n)s waren schon eingeladen.") % {"n": schon}
                     messages.success(request, text)
@@ -245,7 +250,13 @@ def einladung_remind(request: HttpRequest, veranstaltung: Veranstaltung) -> Http
             )
         else:
             messages.success(
-                request, _("%(n)s Erinnerungen werden versandt.") % {"n": versand.total}
+                request,
+                ngettext(
+                    "%(n)s Erinnerung wird versandt.",
+                    "%(n)s Erinnerungen werden versandt.",
+                    versand.total,
+                )
+                % {"n": versand.total},
             )
     return redirect("konferenzen:einladung-list", pk=veranstaltung.pk)
 
