@@ -350,6 +350,8 @@ def einladung_accept(*, einladung: Einladung, delegates=(), now=None, **fields):
     capacity holds), and any delegates of the same organisation. A second acceptance returns the
     first registration."""
     now = now or timezone.now()
+    # The event's row first, as every change to its seats does: one lock order, no deadlock.
+    services.lock(einladung.veranstaltung)
     current = Einladung.objects.select_for_update().get(pk=einladung.pk)
     anmeldung, created = services.anmeldung_create(
         veranstaltung=current.veranstaltung,
@@ -380,7 +382,12 @@ def einladung_decline(*, einladung: Einladung, now=None) -> None:
     """Decline; an accepted invitation's registration is cancelled with it (and the waiting
     list moves up)."""
     now = now or timezone.now()
-    current = Einladung.objects.select_for_update().select_related("anmeldung").get(pk=einladung.pk)
+    services.lock(einladung.veranstaltung)
+    current = (
+        Einladung.objects.select_for_update(of=("self",))
+        .select_related("anmeldung")
+        .get(pk=einladung.pk)
+    )
     if current.anmeldung is not None:
         services.anmeldung_cancel(anmeldung=current.anmeldung, now=now)
     Einladung.objects.filter(pk=current.pk).update(
