@@ -17,6 +17,7 @@ urlpatterns = [
     path("einladung/<str:token>/", einladung.einladung, name="einladung"),
     # Managing an event
     path("<int:pk>/anmeldungen/", verwaltung.anmeldung_list, name="anmeldung-list"),
+    path("<int:pk>/anmeldungen/import/", verwaltung.anmeldung_import, name="anmeldung-import"),
     path(
         "<int:pk>/anmeldungen/<int:anmeldung_pk>/",
         verwaltung.anmeldung_action,
@@ -27,6 +28,21 @@ urlpatterns = [
     path("versand/<int:versand_pk>/", verwaltung.versand_progress, name="versand-progress"),
     # On the day (konferenzen/views/tag.py)
     path("<int:pk>/tag/", tag.tag, name="tag"),
+    path("<int:pk>/tag/anwesend/<int:anmeldung_pk>/", tag.anwesend, name="tag-anwesend"),
+    path("<int:pk>/tag/teilnehmende.pdf", tag.teilnehmerliste_pdf, name="teilnehmerliste-pdf"),
+    path("<int:pk>/tag/teilnehmende/", tag.teilnehmerliste, name="teilnehmerliste"),
+    path("<int:pk>/tag/namensschilder.pdf", tag.namensschilder_pdf, name="namensschilder-pdf"),
+    path("einlass/<str:code>/", tag.checkin, name="checkin"),
     # After (konferenzen/views/nachbereitung.py)
     path("<int:pk>/nachbereitung/", nachbereitung.nachbereitung, name="nachbereitung"),
+    path(
+        "<int:pk>/protokoll/dokumente/<int:dokument_pk>/",
+        nachbereitung.protokoll_dokument,
+        name="protokoll-dokument",
+    ),
+    path(
+        "<int:pk>/protokoll/dokumente/<int:dokument_pk>/loeschen/",
+        nachbereitung.protokoll_dokument_delete,
+        name="protokoll-dokument-delete",
+    ),
 ]

@@ -606,6 +606,13 @@ MATRIX = [
     ),
     Case("konferenzen:einladung-list", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
     Case(
+        "konferenzen:anmeldung-import",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        method="post",
+        data={"liste": "Ida <ida@test.example>"},
+    ),
+    Case(
         "konferenzen:einladung-remind",
         MODERATION_INTERN_POST,
         kwargs=lambda w: {"pk": _forum_event(w)},

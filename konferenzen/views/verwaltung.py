@@ -274,3 +274,37 @@ def _versand_progress(request: HttpRequest, veranstaltung: Veranstaltung, versan
         "konferenzen/verwaltung/_versand.html",
         {"v": versand, "p": einladungen.versand_progress(versand)},
     )
+
+
+@require_POST
+@verwaltet
+def anmeldung_import(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """Registrations that came on paper or by mail: one person per line, as for invitations;
+    through the same service as every other way in (seats, waiting list, confirmations)."""
+    recipients, fehler = einladungen.recipients_text(request.POST.get("liste", ""))
+    for zeile in fehler:
+        messages.error(request, zeile)
+    if recipients:
+        try:
+            ergebnisse = services.anmeldungen_create(
+                veranstaltung=veranstaltung,
+                personen=[
+                    {"name": r.name or r.email, "email": r.email,
+                     "organisation_name": r.organisation_name}
+                    for r in recipients
+                ],
+                registered_by=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            neu = [a for a, created in ergebnisse if created]
+            wartend = sum(a.status == Anmeldung.Status.WARTELISTE for a in neu)
+            messages.success(
+                request,
+                _("%(n)s angemeldet, davon %(w)s auf der Warteliste; %(s)s waren schon angemeldet.")
+                % {"n": len(neu), "w": wartend, "s": len(ergebnisse) - len(neu)},
+            )
+    elif not fehler:
+        messages.info(request, _("Bitte tragen Sie mindestens eine Person ein."))
+    return redirect("konferenzen:anmeldung-list", pk=veranstaltung.pk)

@@ -478,3 +478,18 @@ def test_the_manager_moves_up_and_cancels_and_exports(client_as):
     rows = csv.content.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("Name;E-Mail;Organisation") and rows[1].startswith("P1;")
     assert len(rows) == 2  # the cancelled registration is not in the default (active) list
+
+
+def test_registrations_from_paper_are_entered_through_the_same_service(client_as):
+    event = _event(capacity=1)
+    url = reverse("konferenzen:anmeldung-import", args=[event.pk])
+    liste = "Ida Iltis <ida@test.example>\nohne-adresse\nWanda; wanda@test.example; Verein"
+    page = client_as("koordination").post(url, {"liste": liste}, follow=True).content.decode()
+    assert "Zeile 2: keine oder mehrere E-Mail-Adressen" in page
+    assert "2 angemeldet, davon 1 auf der Warteliste; 0 waren schon angemeldet." in page
+    assert dict(Anmeldung.objects.values_list("email", "status")) == {
+        "ida@test.example": "bestaetigt", "wanda@test.example": "warteliste",
+    }  # fmt: skip
+    page = client_as("koordination").post(url, {"liste": liste}, follow=True).content.decode()
+    assert "0 angemeldet, davon 0 auf der Warteliste; 2 waren schon angemeldet." in page
+    assert client_as("partner").post(url, {"liste": liste}).status_code == 404
