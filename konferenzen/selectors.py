@@ -1,9 +1,14 @@
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from dataclasses import dataclass
 
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from akteure.models import Angebot
+from netzwerk.models import Lebensphase
 from netzwerk.rules import is_approved, is_koordination
 
-from .models import Anmeldung, Arbeitsgruppe, Veranstaltung
+from .models import Anmeldung, Arbeitsgruppe, Einladung, Protokoll, Protokolldokument, Veranstaltung
 
 BELEGT = Q(anmeldungen__status__in=Anmeldung.BELEGT)
 
@@ -15,7 +20,11 @@ def veranstaltungen_visible_to(user, *, now=None) -> QuerySet[Veranstaltung]:
     if not is_koordination(user):
         visible = Q(visibility="public")
         if is_approved(user):
-            visible |= Q(visibility="members")
+            invited = Einladung.objects.filter(
+                veranstaltung=OuterRef("pk"), email=user.email.lower()
+            )
+            qs = qs.annotate(eingeladen=Exists(invited))
+            visible |= Q(visibility="members") | Q(visibility="invited", eingeladen=True)
         qs = qs.filter(visible)
     return qs.annotate(
         belegt=Count("anmeldungen", filter=BELEGT),
@@ -78,4 +87,155 @@ def einladung_zahlen(veranstaltung: Veranstaltung) -> dict[str, int]:
         offen=Count("pk", filter=Q(status="offen")),
         angenommen=Count("pk", filter=Q(status="angenommen")),
         abgelehnt=Count("pk", filter=Q(status="abgelehnt")),
+    )
+
+
+# --- After the event: minutes, attendance ------------------------------------------------------
+def protokolle_of(
+    veranstaltung: Veranstaltung, *, nur_geschrieben: bool = False
+) -> list[Protokoll]:
+    """The minutes of the event and of its working groups (the event's first, then the groups in
+    the programme's order), with their documents. `nur_geschrieben`: only those with a text or a
+    document, as readers see them."""
+    qs = (
+        veranstaltung.protokolle.select_related("arbeitsgruppe", "updated_by")
+        .prefetch_related(
+            Prefetch("dokumente", Protokolldokument.objects.select_related("uploaded_by"))
+        )
+        .order_by(F("arbeitsgruppe__runde").asc(nulls_first=True), "arbeitsgruppe__name")
+    )
+    if nur_geschrieben:
+        qs = qs.filter(
+            ~Q(text="") | Exists(Protokolldokument.objects.filter(protokoll=OuterRef("pk")))
+        )
+    return list(qs)
+
+
+@dataclass(frozen=True)
+class Teilnahmegruppe:
+    """One row of a breakdown: how many of a group held a seat, how many came, and what share of
+    all who came that is (per cent, rounded)."""
+
+    name: str
+    angemeldet: int
+    teilgenommen: int
+    anteil: int
+
+
+@dataclass(frozen=True)
+class Teilnahmestatistik:
+    """Registrations and attendance of one or more events.
+
+    angemeldet: every registration received, cancelled ones included; bestaetigt: those that held
+    a seat (attended or not); nicht_erschienen: held a seat at an event that has ended and were
+    never checked in; organisationen: distinct organisations of those who came.
+    """
+
+    angemeldet: int
+    bestaetigt: int
+    teilgenommen: int
+    nicht_erschienen: int
+    warteliste: int
+    storniert: int
+    organisationen: int
+    nach_typ: list[Teilnahmegruppe]
+    nach_lebensphase: list[Teilnahmegruppe]
+
+
+def _gruppe(name: str, angemeldet: int, teilgenommen: int, alle: int) -> Teilnahmegruppe:
+    anteil = round(100 * teilgenommen / alle) if alle else 0
+    return Teilnahmegruppe(name, angemeldet, teilgenommen, anteil)
+
+
+def teilnahme_statistik(
+    veranstaltungen: QuerySet[Veranstaltung], *, now=None
+) -> Teilnahmestatistik:
+    """Registrations by status, and who held a seat and who came by organisation type and by
+    Lebensphase, over the events given (one event's page, or a status report's period).
+
+    An organisation counts for each Lebensphase of its offers, so the Lebensphasen add up to more
+    than all who came; registrations without an organisation, or whose organisation has no offer
+    with a Lebensphase, are "nicht zugeordnet". Four queries, however many registrations.
+    """
+    now = now or timezone.now()
+    seat = Q(status__in=Anmeldung.BELEGT)
+    came = Q(status=Anmeldung.Status.TEILGENOMMEN)
+    anmeldungen = Anmeldung.objects.filter(
+        veranstaltung__in=veranstaltungen.order_by().values("pk")
+    )
+    ohne_phase = ~Exists(
+        Angebot.lebensphasen.through.objects.filter(angebot__organisation=OuterRef("organisation"))
+    )
+    zahlen = anmeldungen.aggregate(
+        angemeldet=Count("pk"),
+        bestaetigt=Count("pk", filter=seat),
+        teilgenommen=Count("pk", filter=came),
+        nicht_erschienen=Count(
+            "pk", filter=Q(status=Anmeldung.Status.BESTAETIGT, veranstaltung__end__lt=now)
+        ),
+        warteliste=Count("pk", filter=Q(status=Anmeldung.Status.WARTELISTE)),
+        storniert=Count("pk", filter=Q(status=Anmeldung.Status.STORNIERT)),
+        organisationen=Count("organisation", filter=came, distinct=True),
+        ohne_phase_angemeldet=Count("pk", filter=seat & ohne_phase),
+        ohne_phase_teilgenommen=Count("pk", filter=came & ohne_phase),
+    )
+    alle = zahlen["teilgenommen"]
+
+    typen = (
+        anmeldungen.filter(seat)
+        .values("organisation__typ__name", "organisation__typ__position")
+        .annotate(angemeldet=Count("pk"), teilgenommen=Count("pk", filter=came))
+    )
+    # Types in their configured order; people without an organisation last.
+    typen = sorted(
+        typen,
+        key=lambda r: (
+            r["organisation__typ__name"] is None,
+            r["organisation__typ__position"] or 0,
+            r["organisation__typ__name"] or "",
+        ),
+    )
+    nach_typ = [
+        _gruppe(
+            r["organisation__typ__name"] or _("ohne Organisation"),
+            r["angemeldet"],
+            r["teilgenommen"],
+            alle,
+        )
+        for r in typen
+    ]
+
+    # One registration counts once per Lebensphase, however many offers share it.
+    phasen = {
+        r["organisation__angebote__lebensphasen"]: r
+        for r in anmeldungen.filter(seat, organisation__angebote__lebensphasen__isnull=False)
+        .values("organisation__angebote__lebensphasen")
+        .annotate(
+            angemeldet=Count("pk", distinct=True),
+            teilgenommen=Count("pk", filter=came, distinct=True),
+        )
+    }
+    nach_lebensphase = []
+    for phase in Lebensphase.objects.all():
+        r = phasen.get(phase.pk, {"angemeldet": 0, "teilgenommen": 0})
+        nach_lebensphase.append(_gruppe(phase.name, r["angemeldet"], r["teilgenommen"], alle))
+    if zahlen["ohne_phase_angemeldet"]:
+        nach_lebensphase.append(
+            _gruppe(
+                _("nicht zugeordnet"),
+                zahlen["ohne_phase_angemeldet"],
+                zahlen["ohne_phase_teilgenommen"],
+                alle,
+            )
+        )
+    return Teilnahmestatistik(
+        angemeldet=zahlen["angemeldet"],
+        bestaetigt=zahlen["bestaetigt"],
+        teilgenommen=alle,
+        nicht_erschienen=zahlen["nicht_erschienen"],
+        warteliste=zahlen["warteliste"],
+        storniert=zahlen["storniert"],
+        organisationen=zahlen["organisationen"],
+        nach_typ=nach_typ,
+        nach_lebensphase=nach_lebensphase,
     )

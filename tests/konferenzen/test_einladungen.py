@@ -493,3 +493,12 @@ def test_registrations_from_paper_are_entered_through_the_same_service(client_as
     page = client_as("koordination").post(url, {"liste": liste}, follow=True).content.decode()
     assert "0 angemeldet, davon 0 auf der Warteliste; 2 waren schon angemeldet." in page
     assert client_as("partner").post(url, {"liste": liste}).status_code == 404
+
+
+def test_the_event_list_shows_an_invited_only_event_to_the_invited(client_as):
+    event = _event()
+    url = reverse("konferenzen:veranstaltung-list")
+    assert event.title not in client_as("gremium").get(url).content.decode()
+    _invite(event, "gremium@test.example")
+    assert event.title in client_as("gremium").get(url).content.decode()
+    assert event.title not in client_as("partner").get(url).content.decode()
