@@ -5,17 +5,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from akteure.models import Angebot
-from netzwerk.dateien import DOKUMENT_TYPEN, ENDUNGEN, endung, typ_erkennen
+from netzwerk.dateien import dokument_accept, dokument_hinweis, dokument_pruefen
 from netzwerk.models import User
 
 from .models import Abstimmung, Beitrag, Dokument, Forum, Interessensbekundung
-
-
-def _megabytes(size: int) -> str:
-    """Sizes as people read them on a file list: decimal megabytes, German comma."""
-    if size < 1_000_000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB").replace(".", ",")
 
 
 def _no_form_tag(form: forms.BaseForm) -> None:
@@ -269,35 +262,11 @@ class DokumentForm(forms.ModelForm):
         self.fields["veranstaltung"].required = False
         if not meetings.exists():
             del self.fields["veranstaltung"]
-        erlaubt = ", ".join(t.label for t in DOKUMENT_TYPEN)
-        self.fields["file"].help_text = _("Erlaubt: %(typen)s; höchstens %(max)s.") % {
-            "typen": erlaubt,
-            "max": _megabytes(settings.FOREN_DOKUMENT_MAX_BYTES),
-        }
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{e}" for e in ENDUNGEN)
+        self.fields["file"].help_text = dokument_hinweis(settings.FOREN_DOKUMENT_MAX_BYTES)
+        self.fields["file"].widget.attrs["accept"] = dokument_accept()
         _no_form_tag(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.FOREN_DOKUMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(max)s.")
-                % {
-                    "size": _megabytes(upload.size),
-                    "max": _megabytes(settings.FOREN_DOKUMENT_MAX_BYTES),
-                }
-            )
-        typ = typ_erkennen(upload)
-        if typ is None:
-            raise forms.ValidationError(
-                _("Diese Datei ist keine PDF-, Word-, Excel-, ODT-, PNG- oder JPEG-Datei. "
-                  "Bitte laden Sie eines dieser Formate hoch.")
-            )  # fmt: skip
-        if ENDUNGEN.get(endung(upload.name)) != typ:
-            raise forms.ValidationError(
-                _("Der Dateiname endet nicht auf das, was die Datei enthält (%(typ)s). Bitte "
-                  "benennen Sie die Datei passend, z. B. „protokoll.%(endung)s“.")
-                % {"typ": typ.label, "endung": typ.endung}
-            )  # fmt: skip
-        self.typ = typ
+        self.typ = dokument_pruefen(upload, max_bytes=settings.FOREN_DOKUMENT_MAX_BYTES)
         return upload

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from netzwerk import ratelimit
 from netzwerk.access import get_object_for_user, require_perm
+from netzwerk.dateien import dokument_response
 from netzwerk.exports import export_format, table_response
 from netzwerk.models import User
 from netzwerk.verlauf import verlauf
@@ -603,17 +604,6 @@ def dokument_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     dokument.forum = forum
     if not request.user.has_perm("foren.read_dokument", dokument):
         raise Http404
-    try:
-        handle = dokument.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        content_type=dokument.content_type,
-        as_attachment=dokument.content_type not in ("application/pdf", "image/png", "image/jpeg"),
-        filename=dokument.original_name,
+    return dokument_response(
+        dokument.file, content_type=dokument.content_type, filename=dokument.original_name
     )
-    # Members-only files are nobody's cache's business; a PDF shown inline runs no script.
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response

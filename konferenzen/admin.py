@@ -1,8 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from . import services
-from .models import Anmeldung, Arbeitsgruppe, Einladung, Tagesordnungspunkt, Veranstaltung, Versand
+from .models import (
+    Anmeldung,
+    Arbeitsgruppe,
+    Einladung,
+    Protokoll,
+    Protokolldokument,
+    Tagesordnungspunkt,
+    Veranstaltung,
+    Versand,
+)
 
 
 class TagesordnungInline(admin.TabularInline):
@@ -79,3 +92,58 @@ class EinladungAdmin(_NurLesen):
 class VersandAdmin(_NurLesen):
     list_display = ["veranstaltung", "art", "label", "total", "queued", "created_at", "finished_at"]
     list_filter = ["art"]
+
+
+class ProtokolldokumentInline(admin.TabularInline):
+    """Documents are checked by their content when uploaded on the event's page (and deleted
+    there, with their file): here they are only listed, with the permission-checked download."""
+
+    model = Protokolldokument
+    fields = ["herunterladen", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Datei")
+    def herunterladen(self, dokument):
+        url = reverse(
+            "konferenzen:protokoll-dokument",
+            kwargs={"pk": dokument.protokoll.veranstaltung_id, "dokument_pk": dokument.pk},
+        )
+        return format_html('<a href="{}">{}</a>', url, dokument.filename)
+
+
+class ProtokollAdminForm(forms.ModelForm):
+    class Meta:
+        model = Protokoll
+        fields = ["veranstaltung", "arbeitsgruppe", "text"]
+
+    def clean(self):
+        data = super().clean()
+        gruppe, event = data.get("arbeitsgruppe"), data.get("veranstaltung")
+        if gruppe and event and gruppe.veranstaltung_id != event.pk:
+            self.add_error(
+                "arbeitsgruppe", "Diese Arbeitsgruppe gehört zu einer anderen Veranstaltung."
+            )
+        return data
+
+
+@admin.register(Protokoll)
+class ProtokollAdmin(admin.ModelAdmin):
+    form = ProtokollAdminForm
+    list_display = ["veranstaltung", "arbeitsgruppe", "updated_at", "updated_by"]
+    list_select_related = ["veranstaltung", "arbeitsgruppe", "updated_by"]
+    search_fields = ["veranstaltung__title", "arbeitsgruppe__name", "text"]
+    readonly_fields = ["updated_at", "updated_by"]
+    inlines = [ProtokolldokumentInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = timezone.now()
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,7 +1,9 @@
 // Forms with data-bestaetigen="..." ask before they send: removing a member, leaving a forum,
 // closing a vote, deleting a file. A file of its own, since the CSP allows no inline script.
+// On a form with several buttons the question may sit on the one button that needs it.
 document.addEventListener("submit", (event) => {
-  const question = event.target.dataset.bestaetigen;
+  const question =
+    (event.submitter && event.submitter.dataset.bestaetigen) || event.target.dataset.bestaetigen;
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }
