@@ -224,11 +224,16 @@ def _einladung_token(welt) -> str:
 
 def _invited_event(welt) -> int:
     """An event for invited people only, the partner's address invited."""
-    from konferenzen.models import Einladung
+    from konferenzen.models import Einladung, Veranstaltung
 
-    pk = _event(welt, "invited")
-    Einladung.objects.get_or_create(veranstaltung_id=pk, email=welt.users["partner"].email)
-    return pk
+    template = Veranstaltung.objects.get(pk=_event(welt, "invited"))
+    event, _ = Veranstaltung.objects.get_or_create(
+        title="Treffen mit Einladung",
+        defaults={"art": template.art, "start": template.start, "end": template.end,
+                  "visibility": "invited"},
+    )  # fmt: skip
+    Einladung.objects.get_or_create(veranstaltung=event, email=welt.users["partner"].email)
+    return event.pk
 
 
 def _versand(welt) -> int:
@@ -237,6 +242,29 @@ def _versand(welt) -> int:
     return Versand.objects.get_or_create(
         veranstaltung_id=_forum_event(welt), art="einladung", label="Liste"
     )[0].pk
+
+
+def _protokoll_dokument(welt, visibility="public", event_pk=None) -> dict:
+    from django.core.files.base import ContentFile
+
+    from konferenzen.models import Protokoll, Protokolldokument
+
+    event_pk = event_pk or _event(welt, visibility)
+    protokoll, _ = Protokoll.objects.get_or_create(veranstaltung_id=event_pk, arbeitsgruppe=None)
+    dokument = protokoll.dokumente.first()
+    if dokument is None:
+        dokument = Protokolldokument(
+            protokoll=protokoll, filename="p.pdf", content_type="application/pdf", size=9
+        )
+        dokument.file.save("p.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": event_pk, "dokument_pk": dokument.pk}
+
+
+def _checkin_code(welt) -> str:
+    from konferenzen import einlass
+    from konferenzen.models import Anmeldung
+
+    return einlass.code_for(Anmeldung.objects.get(pk=_forum_event_anmeldung(welt)["anmeldung_pk"]))
 
 
 @dataclass
@@ -624,6 +652,55 @@ MATRIX = [
         kwargs=lambda w: {"versand_pk": _versand(w)},
     ),
     Case("konferenzen:tag", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
+    Case(
+        "konferenzen:tag-anwesend",
+        MODERATION_INTERN_POST,
+        kwargs=_forum_event_anmeldung,
+        method="post",
+        data={"aktion": "anwesend"},
+    ),
+    Case(
+        "konferenzen:teilnehmerliste-pdf",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"pk": _forum_event(w)},
+    ),
+    Case(
+        "konferenzen:teilnehmerliste", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}
+    ),
+    Case(
+        "konferenzen:namensschilder-pdf",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"pk": _forum_event(w)},
+    ),
+    Case(
+        "konferenzen:checkin",
+        MODERATION_INTERN,
+        kwargs=lambda w: {"code": _checkin_code(w)},
+        note="the QR code's address: a manager's phone opens it (after the login)",
+    ),
+    Case(
+        "konferenzen:protokoll-dokument",
+        PUBLIC,
+        kwargs=_protokoll_dokument,
+        note="a document with the minutes: as readable as the event",
+    ),
+    Case(
+        "konferenzen:protokoll-dokument",
+        {**APPROVED, "koordination_ohne_2fa": 302},
+        kwargs=lambda w: _protokoll_dokument(w, "members"),
+    ),
+    Case(
+        "konferenzen:protokoll-dokument",
+        {**dict.fromkeys(ROLES, 404), "koordination": 200, "koordination_ohne_2fa": 302},
+        kwargs=lambda w: _protokoll_dokument(w, "invited"),
+    ),
+    Case(
+        "konferenzen:protokoll-dokument-delete",
+        MODERATION_INTERN_POST,
+        kwargs=lambda w: _protokoll_dokument(w, event_pk=_forum_event(w)),
+        method="post",
+        note="deleted by the first role that may; the others find nothing or are refused",
+    ),
     Case("konferenzen:nachbereitung", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
     Case("konferenzen:veranstaltung-ics", PUBLIC, kwargs=lambda w: {"pk": _event(w, "public")}),
     Case("konferenzen:kalender-public", PUBLIC),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from akteure.selectors import organisation_of_user
 from netzwerk.access import get_object_for_user, require_perm
 
-from .. import ical, selectors, services
+from .. import einlass, ical, selectors, services
 from ..forms import AnmeldungForm, DelegierteFormSet
 from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
 
@@ -76,6 +76,7 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "veranstaltung": veranstaltung,
             "tagesordnung": veranstaltung.tagesordnung.all(),
+            "protokolle": selectors.protokolle_of(veranstaltung, nur_geschrieben=True),
             "gruppen": gruppen,
             "belegt": selectors.belegt(veranstaltung),
             "meine": meine,
@@ -145,7 +146,9 @@ def anmeldung_manage(request: HttpRequest, token: str) -> HttpResponse:
         services.anmeldung_cancel(anmeldung=anmeldung)
         messages.success(request, _("Ihre Anmeldung ist abgesagt."))
         return redirect("konferenzen:anmeldung-manage", token=token)
-    return render(request, "konferenzen/anmeldung_manage.html", {"anmeldung": anmeldung})
+    # The check-in QR (a signed code, not this token) for the entrance.
+    qr = einlass.qr_svg(anmeldung) if anmeldung.status == Anmeldung.Status.BESTAETIGT else None
+    return render(request, "konferenzen/anmeldung_manage.html", {"anmeldung": anmeldung, "qr": qr})
 
 
 def delegierte(request: HttpRequest, pk: int) -> HttpResponse:

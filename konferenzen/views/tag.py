@@ -1,15 +1,266 @@
-"""Placeholder until this part is built (issue 5)."""
+"""On the day: the lists to print (the signature sheet by working group, the public participant
+list, name badges with the check-in QR, CSV/XLSX) and the check-in at the entrance, by name or by
+the code a handheld scanner or a phone's camera reads from the badge."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from netzwerk.exports import export_format, table_response
+
+from .. import einlass, selectors
+from ..models import Anmeldung, Veranstaltung
 from . import verwaltet
+
+# More hits than this and the desk should type more of the name.
+TREFFER = 100
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _tag_url(veranstaltung: Veranstaltung, **params) -> str:
+    url = reverse("konferenzen:tag", kwargs={"pk": veranstaltung.pk})
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _uhrzeit(anmeldung: Anmeldung) -> str:
+    return date_format(timezone.localtime(anmeldung.attended_at), "H:i")
+
+
+def _melden(request: HttpRequest, text: str, level: str) -> None:
+    getattr(messages, level)(request, text)
+
+
+def _attend(anmeldung: Anmeldung) -> tuple[str, str]:
+    """Mark present; the message for the desk and its level."""
+    try:
+        marked = einlass.anmeldung_attend(anmeldung=anmeldung)
+    except ValidationError as error:
+        return " ".join(error.messages), "error"
+    if marked:
+        text = _("%(name)s ist eingetragen: anwesend seit %(zeit)s Uhr.")
+        return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "success"
+    text = _("%(name)s ist bereits anwesend seit %(zeit)s Uhr.")
+    return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "info"
+
+
+def _undo(anmeldung: Anmeldung) -> tuple[str, str]:
+    if einlass.anmeldung_attend_undo(anmeldung=anmeldung):
+        return _("%(name)s ist nicht mehr als anwesend eingetragen.") % {
+            "name": anmeldung.name
+        }, "success"
+    return _("%(name)s war nicht als anwesend eingetragen.") % {"name": anmeldung.name}, "info"
 
 
 @verwaltet
-def tag(request: HttpRequest, veranstaltung) -> HttpResponse:
+def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """Lists and check-in. The search field's POST marks a scanned or pasted code at once (and
+    comes back with an empty field for the next scan); any other text is a search (GET)."""
+    if request.method == "POST":
+        text = request.POST.get("q", "").strip()
+        code = einlass.code_in(text)
+        if code is None:
+            return redirect(_tag_url(veranstaltung, q=text))
+        anmeldung = einlass.anmeldung_for_code(code)
+        if anmeldung is None:
+            messages.error(
+                request,
+                _("Dieser Code ist ungültig. Bitte noch einmal scannen oder nach dem Namen "
+                  "suchen."),
+            )  # fmt: skip
+            return redirect(_tag_url(veranstaltung, q=""))
+        if anmeldung.veranstaltung_id != veranstaltung.pk:
+            messages.error(request, _("Dieser Code gehört zu einer anderen Veranstaltung."))
+            return redirect(_tag_url(veranstaltung, q=""))
+        text, level = _attend(anmeldung)
+        _melden(request, text, level)
+        return redirect(_tag_url(veranstaltung, q="", zuletzt=anmeldung.pk))
+
+    q = request.GET.get("q", "").strip()
+    treffer = list(einlass.suche(veranstaltung, q)[: TREFFER + 1])
+    context = {
+        "veranstaltung": veranstaltung,
+        "q": q,
+        "treffer": treffer[:TREFFER],
+        "mehr": len(treffer) > TREFFER,
+        # Typed by a scanner into the live search: the Enter that follows will mark it.
+        "code": einlass.code_in(q) is not None,
+        "zahlen": selectors.zahlen(veranstaltung),
+    }
+    if _htmx(request):
+        return render(request, "konferenzen/verwaltung/_einlass_treffer.html", context)
+    # The one just scanned, with its undo button, while the field waits for the next scan.
+    zuletzt = None
+    if (pk := request.GET.get("zuletzt", "")).isdigit():
+        zuletzt = einlass.teilnehmende_of(veranstaltung).filter(pk=pk).first()
     return render(
         request,
         "konferenzen/verwaltung/tag.html",
-        {"veranstaltung": veranstaltung, "bereich": "tag"},
+        {
+            **context,
+            "bereich": "tag",
+            "zuletzt": zuletzt,
+            "runden": einlass.runden_of(veranstaltung),
+            "suche_aktiv": "q" in request.GET,
+        },
     )
+
+
+@require_POST
+@verwaltet
+def anwesend(request: HttpRequest, veranstaltung: Veranstaltung, anmeldung_pk: int):
+    """The button in a hit's row: mark present, or take it back. With htmx the row (and the count,
+    out of band) comes back; without, the page with the same search."""
+    anmeldung = get_object_or_404(
+        veranstaltung.anmeldungen.select_related("organisation").prefetch_related("arbeitsgruppen"),
+        pk=anmeldung_pk,
+    )
+    aktion = request.POST.get("aktion")
+    if aktion == "anwesend":
+        text, level = _attend(anmeldung)
+    elif aktion == "zuruecknehmen":
+        text, level = _undo(anmeldung)
+    else:
+        text, level = _("Unbekannte Aktion."), "error"
+    q = request.POST.get("q", "")
+    if _htmx(request):
+        return render(
+            request,
+            "konferenzen/verwaltung/_einlass_antwort.html",
+            {
+                "veranstaltung": veranstaltung,
+                "a": anmeldung,
+                "q": q,
+                "zeile": "zuletzt" if request.POST.get("zeile") == "zuletzt" else "treffer",
+                "meldung": text,
+                "fehler": level == "error",
+                "zahlen": selectors.zahlen(veranstaltung),
+            },
+        )
+    _melden(request, text, level)
+    return redirect(_tag_url(veranstaltung, q=q))
+
+
+def checkin(request: HttpRequest, code: str) -> HttpResponse:
+    """Where the QR code leads: the person and one big button, for those who manage the event.
+    Anonymous visitors log in first and come back here; anyone else gets 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    anmeldung = einlass.anmeldung_for_code(code)
+    if anmeldung is None:
+        return render(request, "konferenzen/einlass_ungueltig.html", status=404)
+    veranstaltung = anmeldung.veranstaltung
+    if not request.user.has_perm("konferenzen.manage_veranstaltung", veranstaltung):
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("aktion") == "zuruecknehmen":
+            text, level = _undo(anmeldung)
+        else:
+            text, level = _attend(anmeldung)
+        _melden(request, text, level)
+        return redirect("konferenzen:checkin", code=code)
+    return render(
+        request,
+        "konferenzen/einlass.html",
+        {"anmeldung": anmeldung, "veranstaltung": veranstaltung},
+    )
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@verwaltet
+def teilnehmerliste_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """?art=intern (default): the signature sheet of everyone with a seat, a section per working
+    group (?runde= picks the time slot). ?art=oeffentlich: names and organisations of those who
+    agreed to appear on the list; the others only as a number."""
+    teilnehmende = sorted(
+        einlass.teilnehmende_of(veranstaltung), key=lambda a: einlass.sort_key(a.name)
+    )
+    if request.GET.get("art") == "oeffentlich":
+        auf_der_liste = [a for a in teilnehmende if a.on_list]
+        pdf = einlass.render_pdf(
+            "pdf/teilnehmerliste.html",
+            {
+                "veranstaltung": veranstaltung,
+                "teilnehmende": auf_der_liste,
+                "weitere": len(teilnehmende) - len(auf_der_liste),
+            },
+        )
+        return _pdf_response(pdf, f"teilnehmende-{veranstaltung.pk}.pdf")
+    runden = einlass.runden_of(veranstaltung)
+    runde = request.GET.get("runde", "")
+    runde = int(runde) if runde.isdigit() and int(runde) in runden else (runden or [None])[0]
+    pdf = einlass.render_pdf(
+        "pdf/unterschriftenliste.html",
+        {
+            "veranstaltung": veranstaltung,
+            "abschnitte": einlass.abschnitte(veranstaltung, teilnehmende, runde),
+            "runde": runde if len(runden) > 1 else None,
+            "anzahl": len(teilnehmende),
+        },
+    )
+    return _pdf_response(pdf, f"unterschriftenliste-{veranstaltung.pk}.pdf")
+
+
+@verwaltet
+def teilnehmerliste(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """The participant list for the office (CSV unless ?export=xlsx): everyone with a seat."""
+    teilnehmende = sorted(
+        einlass.teilnehmende_of(veranstaltung), key=lambda a: einlass.sort_key(a.name)
+    )
+    return table_response(
+        fmt=export_format(request) or "csv",
+        filename=f"teilnehmende-{veranstaltung.pk}",
+        headers=[
+            "Name",
+            "Organisation",
+            "Arbeitsgruppen",
+            "Status",
+            "Anwesend seit",
+            "Barrierefreiheit, Ernährung",
+            "Auf der öffentlichen Liste",
+        ],
+        rows=(
+            [
+                a.name,
+                a.organisation_label,
+                ", ".join(g.name for g in a.arbeitsgruppen.all()),
+                a.get_status_display(),
+                timezone.localtime(a.attended_at).strftime("%d.%m.%Y %H:%M")
+                if a.attended_at
+                else "",
+                a.needs,
+                "ja" if a.on_list else "nein",
+            ]
+            for a in teilnehmende
+        ),
+    )
+
+
+@verwaltet
+def namensschilder_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """Name badges, eight to an A4 sheet (2 x 4), each with the check-in QR code."""
+    teilnehmende = sorted(
+        einlass.teilnehmende_of(veranstaltung), key=lambda a: einlass.sort_key(a.name)
+    )
+    schilder = [(a, einlass.qr_png(a)) for a in teilnehmende]
+    seiten = [schilder[i : i + 8] for i in range(0, len(schilder), 8)]
+    pdf = einlass.render_pdf(
+        "pdf/namensschilder.html", {"veranstaltung": veranstaltung, "seiten": seiten}
+    )
+    return _pdf_response(pdf, f"namensschilder-{veranstaltung.pk}.pdf")
