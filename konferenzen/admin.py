@@ -66,8 +66,12 @@ class AnmeldungAdmin(admin.ModelAdmin):
     @admin.action(description="Absagen (die Warteliste rückt nach)")
     def absagen(self, request, queryset):
         for anmeldung in queryset:
-            services.anmeldung_cancel(anmeldung=anmeldung)
-        self.message_user(request, "Abgesagt.", messages.SUCCESS)
+            try:
+                services.anmeldung_cancel(anmeldung=anmeldung)
+            except ValidationError as error:
+                self.message_user(request, f"{anmeldung}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{anmeldung}: abgesagt", messages.SUCCESS)
 
 
 class _NurLesen(admin.ModelAdmin):

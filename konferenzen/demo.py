@@ -189,6 +189,7 @@ def _einladungen(konferenz, today, users) -> None:
         finished_at=sent,
     )
     angemeldet = {a.email: a for a in konferenz.anmeldungen.all()}
+    mails = []
     for index, person in enumerate(personen):
         email = person.email.lower()
         mail = Mail.objects.create(
@@ -200,6 +201,7 @@ def _einladungen(konferenz, today, users) -> None:
             created_at=sent,
             sent_at=sent,
         )
+        mails.append(mail)
         anmeldung = angemeldet.get(email)
         status = (
             Einladung.Status.ANGENOMMEN
@@ -223,6 +225,7 @@ def _einladungen(konferenz, today, users) -> None:
             sent_at=sent,
             answered_at=None if status == Einladung.Status.OFFEN else sent + timedelta(days=3),
         )
+    versand.mails.add(*mails)
 
 
 def _gremium(today, users) -> None:

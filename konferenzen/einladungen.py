@@ -8,6 +8,7 @@ invited as such. An address is invited once per event: a second run skips it.
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,8 @@ from . import services
 from .models import Einladung, Veranstaltung, Versand
 
 MAX_LIST_ROWS = 10_000
+MAX_EMAIL = 254  # the columns' lengths
+MAX_TEXT = 200
 # A reminder goes to an open invitation at most once a day, however often the button is pressed.
 REMINDER_GAP = timedelta(hours=20)
 
@@ -48,9 +51,9 @@ def _unique(recipients) -> list[Empfaenger]:
         if email and email not in seen:
             seen[email] = Empfaenger(
                 email=email,
-                name=r.name.strip(),
+                name=r.name.strip()[:MAX_TEXT],
                 organisation_id=r.organisation_id,
-                organisation_name=r.organisation_name.strip(),
+                organisation_name=r.organisation_name.strip()[:MAX_TEXT],
                 user_id=r.user_id,
             )
     return list(seen.values())
@@ -136,7 +139,15 @@ def _row(fields: list[str]) -> Empfaenger:
     except ValidationError:
         message = _("„%(email)s“ ist keine gültige E-Mail-Adresse") % {"email": email}
         raise ValidationError(message) from None
+    if len(email) > MAX_EMAIL:
+        raise ValidationError(
+            _("die E-Mail-Adresse ist länger als %(n)s Zeichen") % {"n": MAX_EMAIL}
+        )
     rest = [f for f in fields if f is not addresses[0]]
+    if any(len(f) > MAX_TEXT for f in rest):
+        raise ValidationError(
+            _("ein Name oder eine Organisation ist länger als %(n)s Zeichen") % {"n": MAX_TEXT}
+        )
     return Empfaenger(
         email=email,
         name=rest[0] if rest else "",
@@ -177,23 +188,26 @@ def recipients_file(upload) -> tuple[list[Empfaenger], list[str]]:
     """An uploaded CSV (as German Excel writes it: ; and UTF-8 or Windows-1252) or XLSX list. A
     first row of column titles is recognised by having no address in it and skipped."""
     data = upload.read()
-    if data[:2] == b"PK":
-        from openpyxl import load_workbook
+    try:
+        if data[:4] == b"PK\x03\x04":
+            from openpyxl import load_workbook
 
-        try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception:  # noqa: BLE001 - any broken workbook gets the same message
-            message = _("Die Datei lässt sich nicht als Excel-Tabelle (XLSX) lesen.")
-            raise ValidationError(message) from None
-        rows = [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-        rows = list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
+            rows = list(
+                itertools.islice(enumerate(sheet.iter_rows(values_only=True), 1), MAX_LIST_ROWS + 2)
+            )
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+            first_line = text.split("\n", 1)[0]
+            delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+            reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+            rows = list(itertools.islice(enumerate(reader, start=1), MAX_LIST_ROWS + 2))
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+        message = _("Die Datei lässt sich nicht als Tabelle (CSV oder XLSX) lesen.")
+        raise ValidationError(message) from None
     if rows and not any("@" in str(f or "") for f in rows[0][1]):
         rows = rows[1:]
     return _rows(rows)
@@ -206,6 +220,8 @@ def einladungen_create(
     """Record one invitation per new address and start sending them (after commit, by Celery).
     Returns the run (None if nobody new) and how many were already invited."""
     event = services.lock(veranstaltung)
+    if event.end < timezone.now():
+        raise ValidationError(_("Diese Veranstaltung ist vorbei: Einladungen helfen nicht mehr."))
     recipients = _unique(recipients)
     invited = set(
         event.einladungen.filter(email__in=[r.email for r in recipients]).values_list(
@@ -291,12 +307,14 @@ def versand_run(*, versand_id: int, now=None) -> int:
                 .order_by("pk")[:chunk]
             )
             now_ = now or timezone.now()
+            mails = []
             for einladung in rows:
                 mail = mail_queue(
                     name="einladung_erinnerung" if erinnerung else "einladung",
                     context={"einladung": einladung, "veranstaltung": einladung.veranstaltung},
                     to=[einladung.email],
                 )
+                mails.append(mail)
                 if erinnerung:
                     einladung.erinnerung_mail = mail
                 else:
@@ -304,7 +322,8 @@ def versand_run(*, versand_id: int, now=None) -> int:
             Einladung.objects.bulk_update(
                 rows, ["erinnerung_mail"] if erinnerung else ["mail", "sent_at"]
             )
-            versand.queued = _queued(versand)
+            versand.mails.add(*mails)
+            versand.queued = versand.mails.count()
             if not rows:
                 versand.finished_at = now_
             versand.save(update_fields=["queued", "finished_at"])
@@ -313,19 +332,11 @@ def versand_run(*, versand_id: int, now=None) -> int:
             return done
 
 
-def _queued(versand: Versand) -> int:
-    if versand.art == Versand.Art.ERINNERUNG:
-        return versand.erinnerungen.filter(erinnerung_mail__isnull=False).count()
-    return versand.einladungen.filter(mail__isnull=False).count()
-
-
 def versand_progress(versand: Versand) -> dict:
     """For the progress bar: recipients, mails in the outbox, delivered, failed."""
-    relation = "erinnerung_mail" if versand.art == Versand.Art.ERINNERUNG else "mail"
-    rows = versand.erinnerungen if versand.art == Versand.Art.ERINNERUNG else versand.einladungen
-    counts = rows.aggregate(
-        delivered=Count("pk", filter=Q(**{f"{relation}__status": Mail.Status.SENT})),
-        failed=Count("pk", filter=Q(**{f"{relation}__status": Mail.Status.FAILED})),
+    counts = versand.mails.aggregate(
+        delivered=Count("pk", filter=Q(status=Mail.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Mail.Status.FAILED)),
     )
     total = versand.total or 1
     return {

@@ -83,7 +83,7 @@ class DelegierteForm(GruppenMixin, forms.Form):
     """A colleague registered in the same go."""
 
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-Mail-Adresse"), required=False)
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254, required=False)
     needs = forms.CharField(label=_("Barrierefreiheit, Ernährung"), max_length=1000, required=False)
     on_list = forms.BooleanField(label=_("Name auf der Teilnehmendenliste"), required=False)
 
@@ -173,6 +173,18 @@ class EinladungVersandForm(forms.Form):
         help_text=_("Spalten Name, E-Mail, Organisation; höchstens 2 MB."),
     )
 
+    def __init__(self, *args, koordination: bool = True, forum=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not koordination:
+            # The registry's contacts and the committee are the coordination's to invite; a
+            # moderator invites their forum and lists of their own.
+            self.fields["quelle"].choices = [
+                (key, label) for key, label in self.QUELLEN if key in ("forum", "liste")
+            ]
+            self.fields["forum"].queryset = Forum.objects.filter(pk=forum.pk if forum else None)
+            for name in ("typen", "lebensphasen", "sozialraeume"):
+                del self.fields[name]
+
     def clean_datei(self):
         datei = self.cleaned_data.get("datei")
         if datei and datei.size > 2_000_000:
@@ -186,7 +198,7 @@ class EinladungVersandForm(forms.Form):
             self.add_error("forum", _("Bitte wählen Sie ein Forum."))
         if quelle == "kontakte" and not (
             data.get("typen") or data.get("lebensphasen") or data.get("sozialraeume")
-        ):
+        ):  # (only the coordination's form has these)
             raise ValidationError(
                 _("Bitte wählen Sie mindestens einen Organisationstyp, eine Lebensphase oder "
                   "einen Sozialraum.")

@@ -247,6 +247,9 @@ class Versand(models.Model):
     label = models.CharField(_("Empfängerkreis"), max_length=300)
     total = models.PositiveIntegerField(_("Empfänger"), default=0)
     queued = models.PositiveIntegerField(_("in den Postausgang gelegt"), default=0)
+    # The run's own mails: its progress stays its own when a later reminder reaches the same
+    # invitations.
+    mails = models.ManyToManyField("netzwerk.Mail", related_name="+", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -268,8 +271,8 @@ class Einladung(models.Model):
 
     class Status(models.TextChoices):
         OFFEN = "offen", _("offen")
-        ANGENOMMEN = "angenommen", _("angenommen")
-        ABGELEHNT = "abgelehnt", _("abgelehnt")
+        ANGENOMMEN = "angenommen", _("zugesagt")
+        ABGELEHNT = "abgelehnt", _("abgesagt")
 
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="einladungen"

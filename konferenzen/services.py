@@ -126,6 +126,11 @@ def anmeldung_create(
             veranstaltung=event, email=email, status__in=Anmeldung.AKTIV
         ), False
     anmeldung.arbeitsgruppen.set(gruppen)
+    # Invited and registered some other way (the event page, a colleague, the coordination):
+    # that is an answer, so no reminder asks for one.
+    Einladung.objects.filter(
+        veranstaltung=event, email=email, status=Einladung.Status.OFFEN
+    ).update(status=Einladung.Status.ANGENOMMEN, answered_at=now, anmeldung=anmeldung)
     _mail(anmeldung, "anmeldung_bestaetigt" if confirmed else "anmeldung_warteliste")
     return anmeldung, True
 
@@ -136,6 +141,12 @@ def anmeldung_cancel(*, anmeldung: Anmeldung, now=None) -> list[Anmeldung]:
     Returns those moved up. Cancelling twice changes nothing."""
     now = now or timezone.now()
     event = lock(anmeldung.veranstaltung)
+    if event.start <= now:
+        # Who came and who did not is the record of the event now (statistics, status report);
+        # nobody moves up into an event that has begun.
+        raise ValidationError(
+            _("Die Veranstaltung hat begonnen: eine Absage ist nicht mehr möglich.")
+        )
     cancelled = Anmeldung.objects.filter(pk=anmeldung.pk, status__in=Anmeldung.AKTIV).update(
         status=Anmeldung.Status.STORNIERT, cancelled_at=now
     )

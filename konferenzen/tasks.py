@@ -1,14 +1,20 @@
 """Thin tasks: take ids, load rows, call a service."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from . import einladungen, services
+from .models import Versand
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def send_versand(*, versand_id: int) -> int:
-    """Put a run of invitations or reminders into the outbox (again safe: done rows are skipped)."""
-    return einladungen.versand_run(versand_id=versand_id)
+    """Put a run of invitations or reminders into the outbox. Safe to run again (done rows are
+    skipped), so a lost connection retries; a run whose event was deleted meanwhile is no more."""
+    try:
+        return einladungen.versand_run(versand_id=versand_id)
+    except Versand.DoesNotExist:
+        return 0
 
 
 @shared_task

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import einladungen, selectors
 from ..forms import DelegierteFormSet, EinladungAnmeldungForm
@@ -46,8 +47,12 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
         formset = DelegierteFormSet(data, prefix="weitere", form_kwargs={"gruppen": gruppen})
     if request.method == "POST":
         if request.POST.get("antwort") == "absagen":
-            einladungen.einladung_decline(einladung=current)
-            messages.success(request, _("Danke für Ihre Rückmeldung: Sie haben abgesagt."))
+            try:
+                einladungen.einladung_decline(einladung=current)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Danke für Ihre Rückmeldung: Sie haben abgesagt."))
             return redirect("konferenzen:einladung", token=token)
         if anmeldung is not None:
             messages.info(request, _("Sie haben diese Einladung bereits angenommen."))
@@ -69,7 +74,7 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                _announce(request, anmeldung, [a for a, _c in weitere])
+                _announce(request, anmeldung, weitere)
                 return redirect("konferenzen:anmeldung-manage", token=anmeldung.token)
     return render(
         request,
@@ -82,6 +87,9 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
             "anmeldung": anmeldung,
             "offen": offen,
             "vorbei": veranstaltung.end < now,
+            "noch_nicht": bool(
+                veranstaltung.registration_opens and now < veranstaltung.registration_opens
+            ),
             "form": form,
             "formset": formset,
         },
@@ -97,14 +105,26 @@ def _announce(request, anmeldung: Anmeldung, weitere: list[Anmeldung]) -> None:
             _("Die Veranstaltung oder Ihre Arbeitsgruppe ist voll: Sie stehen auf der Warteliste "
               "und rücken automatisch nach, sobald jemand absagt."),
         )  # fmt: skip
-    if weitere:
-        wartend = [a.name for a in weitere if a.status == Anmeldung.Status.WARTELISTE]
+    neu = [a for a, created in weitere if created]
+    if neu:
+        wartend = [a.name for a in neu if a.status == Anmeldung.Status.WARTELISTE]
         messages.info(
             request,
             _("Außerdem angemeldet: %(namen)s. Jede Person bekommt ihre eigene Bestätigung.")
-            % {"namen": ", ".join(a.name for a in weitere)},
+            % {"namen": ", ".join(a.name for a in neu)},
         )
         if wartend:
             messages.warning(
                 request, _("Auf der Warteliste: %(namen)s.") % {"namen": ", ".join(wartend)}
             )
+    if schon := len(weitere) - len(neu):
+        # Not under which name or status: nobody learns about others' registrations here.
+        messages.info(
+            request,
+            ngettext(
+                "Eine Adresse war schon angemeldet.",
+                "%(n)s Adressen waren schon angemeldet.",
+                schon,
+            )
+            % {"n": schon},
+        )

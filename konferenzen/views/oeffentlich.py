@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from akteure.selectors import organisation_of_user
 from netzwerk.access import get_object_for_user, require_perm
@@ -143,12 +144,24 @@ def anmeldung_manage(request: HttpRequest, token: str) -> HttpResponse:
         token=token,
     )
     if request.method == "POST" and request.POST.get("absagen"):
-        services.anmeldung_cancel(anmeldung=anmeldung)
-        messages.success(request, _("Ihre Anmeldung ist abgesagt."))
+        try:
+            services.anmeldung_cancel(anmeldung=anmeldung)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Ihre Anmeldung ist abgesagt."))
         return redirect("konferenzen:anmeldung-manage", token=token)
     # The check-in QR (a signed code, not this token) for the entrance.
     qr = einlass.qr_svg(anmeldung) if anmeldung.status == Anmeldung.Status.BESTAETIGT else None
-    return render(request, "konferenzen/anmeldung_manage.html", {"anmeldung": anmeldung, "qr": qr})
+    return render(
+        request,
+        "konferenzen/anmeldung_manage.html",
+        {
+            "anmeldung": anmeldung,
+            "qr": qr,
+            "begonnen": anmeldung.veranstaltung.start <= timezone.now(),
+        },
+    )
 
 
 def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
@@ -210,7 +223,14 @@ def _announce_delegierte(request, ergebnisse) -> None:
             % {"namen": ", ".join(f"{a.name} ({a.get_status_display()})" for a in neu)},
         )
     if schon:
+        # The address was registered before: say so, but not under which name or status (the
+        # form should not tell anyone about other people's registrations).
         messages.info(
             request,
-            _("Schon angemeldet waren: %(namen)s.") % {"namen": ", ".join(a.name for a in schon)},
+            ngettext(
+                "Eine Adresse war schon angemeldet.",
+                "%(n)s Adressen waren schon angemeldet.",
+                len(schon),
+            )
+            % {"n": len(schon)},
         )

@@ -102,7 +102,7 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
         return render(request, "konferenzen/verwaltung/_einlass_treffer.html", context)
     # The one just scanned, with its undo button, while the field waits for the next scan.
     zuletzt = None
-    if (pk := request.GET.get("zuletzt", "")).isdigit():
+    if (pk := request.GET.get("zuletzt", "")).isdecimal() and pk.isascii():
         zuletzt = einlass.teilnehmende_of(veranstaltung).filter(pk=pk).first()
     return render(
         request,
@@ -204,7 +204,11 @@ def teilnehmerliste_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> H
         return _pdf_response(pdf, f"teilnehmende-{veranstaltung.pk}.pdf")
     runden = einlass.runden_of(veranstaltung)
     runde = request.GET.get("runde", "")
-    runde = int(runde) if runde.isdigit() and int(runde) in runden else (runden or [None])[0]
+    runde = (
+        int(runde)
+        if runde.isascii() and runde.isdecimal() and int(runde) in runden
+        else (runden or [None])[0]
+    )
     pdf = einlass.render_pdf(
         "pdf/unterschriftenliste.html",
         {

@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from netzwerk.exports import export_format, table_response
+from netzwerk.rules import is_koordination
 
 from .. import einladungen, selectors, services
 from ..forms import EinladungVersandForm
@@ -56,8 +58,8 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                     a.get_status_display(),
                     a.needs,
                     "ja" if a.on_list else "nein",
-                    a.created_at,
-                    a.attended_at,
+                    _zeit(a.created_at),
+                    _zeit(a.attended_at),
                 ]
                 for a in anmeldungen
             ),
@@ -93,13 +95,17 @@ def anmeldung_action(request: HttpRequest, veranstaltung: Veranstaltung, anmeldu
                 _("%(name)s ist bestätigt und bekommt eine E-Mail.") % {"name": anmeldung.name},
             )
     elif action == "absagen":
-        promoted = services.anmeldung_cancel(anmeldung=anmeldung)
-        text = _("Die Anmeldung von %(name)s ist abgesagt.") % {"name": anmeldung.name}
-        if promoted:
-            text += " " + _("Von der Warteliste nachgerückt: %(namen)s.") % {
-                "namen": ", ".join(a.name for a in promoted)
-            }
-        messages.success(request, text)
+        try:
+            promoted = services.anmeldung_cancel(anmeldung=anmeldung)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            text = _("Die Anmeldung von %(name)s ist abgesagt.") % {"name": anmeldung.name}
+            if promoted:
+                text += " " + _("Von der Warteliste nachgerückt: %(namen)s.") % {
+                    "namen": ", ".join(a.name for a in promoted)
+                }
+            messages.success(request, text)
     else:
         messages.error(request, _("Unbekannte Aktion."))
     url = reverse("konferenzen:anmeldung-list", kwargs={"pk": veranstaltung.pk})
@@ -134,7 +140,11 @@ def _recipients(form: EinladungVersandForm) -> tuple[list, str, list[str]]:
         hinweise = []
         if ohne:
             hinweise.append(
-                _("%(n)s Kontakte ohne Einwilligung in Einladungen bleiben außen vor.")
+                ngettext(
+                    "Ein Kontakt ohne Einwilligung in Einladungen bleibt außen vor.",
+                    "%(n)s Kontakte ohne Einwilligung in Einladungen bleiben außen vor.",
+                    ohne,
+                )
                 % {"n": ohne}
             )
         return recipients, _("Kontakte: %(k)s") % {"k": "; ".join(teile)}, hinweise
@@ -148,11 +158,29 @@ def _recipients(form: EinladungVersandForm) -> tuple[list, str, list[str]]:
     return recipients, label, fehler
 
 
+def _zeit(value) -> str:
+    """Times in exports as people read them: local, to the minute."""
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def _als_liste(recipients) -> str:
+    """Recipients as lines of the pasted list, so that the preview of an uploaded file can be
+    sent without uploading it again (browsers never refill a file field)."""
+    return "\n".join(
+        "; ".join(x for x in (r.name, r.email, r.organisation_name) if x) for r in recipients
+    )
+
+
 @verwaltet
 def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     """Invite a circle (with a preview of who and how many first), watch the runs' progress,
-    remind those who have not answered."""
-    form = EinladungVersandForm(request.POST or None, request.FILES or None)
+    remind those who have not answered. The registry's contacts and the committee are the
+    coordination's to invite; a forum's moderators invite their forum and lists of their own."""
+    options = {
+        "koordination": is_koordination(request.user),
+        "forum": veranstaltung.forum,
+    }
+    form = EinladungVersandForm(request.POST or None, request.FILES or None, **options)
     vorschau = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,12 +189,24 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
             form.add_error("datei", error)
         else:
             if request.POST.get("aktion") == "senden" and recipients:
-                versand, schon = einladungen.einladungen_create(
-                    veranstaltung=veranstaltung, recipients=recipients, label=label,
-                    user=request.user,
-                )  # fmt: skip
+                try:
+                    versand, schon = einladungen.einladungen_create(
+                        veranstaltung=veranstaltung, recipients=recipients, label=label,
+                        user=request.user,
+                    )  # fmt: skip
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("konferenzen:einladung-list", pk=veranstaltung.pk)
                 if versand is None:
-                    messages.info(request, _("Alle %(n)s sind schon eingeladen.") % {"n": schon})
+                    messages.info(
+                        request,
+                        ngettext(
+                            "Die Person ist schon eingeladen.",
+                            "Alle %(n)s sind schon eingeladen.",
+                            schon,
+                        )
+                        % {"n": schon},
+                    )
                 else:
                     text = ngettext(
                         "%(n)s Einladung wird versandt.",
@@ -174,11 +214,20 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                         versand.total,
                     ) % {"n": versand.total}
                     if schon:
-                        text += " " + _("%(n)s waren schon eingeladen.") % {"n": schon}
+                        text += " " + ngettext(
+                            "Eine Person war schon eingeladen.",
+                            "%(n)s waren schon eingeladen.",
+                            schon,
+                        ) % {"n": schon}
                     messages.success(request, text)
                 for hinweis in hinweise:
                     messages.warning(request, hinweis)
                 return redirect("konferenzen:einladung-list", pk=veranstaltung.pk)
+            if form.cleaned_data.get("datei"):
+                data = request.POST.copy()
+                data["liste"] = _als_liste(recipients)
+                form = EinladungVersandForm(data, **options)
+                form.is_valid()
             schon = set(
                 veranstaltung.einladungen.filter(
                     email__in=[r.email for r in recipients]
@@ -212,9 +261,9 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                     e.email,
                     e.organisation_name,
                     e.get_status_display(),
-                    e.sent_at,
-                    e.reminded_at,
-                    e.answered_at,
+                    _zeit(e.sent_at),
+                    _zeit(e.reminded_at),
+                    _zeit(e.answered_at),
                 ]
                 for e in einladungen_qs
             ),  # fmt: skip

@@ -149,7 +149,7 @@ def test_an_uploaded_csv_from_german_excel_and_an_xlsx_are_read():
 
 
 def test_a_broken_workbook_gets_a_german_message():
-    with pytest.raises(Exception, match="Excel-Tabelle"):
+    with pytest.raises(Exception, match="als Tabelle"):
         einladungen.recipients_file(SimpleUploadedFile("l.xlsx", b"PK\x03\x04kaputt"))
 
 
@@ -502,3 +502,94 @@ def test_the_event_list_shows_an_invited_only_event_to_the_invited(client_as):
     _invite(event, "gremium@test.example")
     assert event.title in client_as("gremium").get(url).content.decode()
     assert event.title not in client_as("partner").get(url).content.decode()
+
+
+# --- Found in review -------------------------------------------------------------------------
+
+
+def test_a_moderator_invites_only_their_forum_and_own_lists(client_as, welt):
+    event = _event(forum=welt.forum_members, art="forumssitzung")
+    url = reverse("konferenzen:einladung-list", args=[event.pk])
+    client = client_as("moderation")
+    for data in (
+        {"quelle": "gremium"},
+        {"quelle": "kontakte", "typen": [welt.organisation.typ_id]},
+        {"quelle": "forum", "forum": welt.forum_public.pk},
+    ):
+        page = client.post(url, {**data, "aktion": "senden"})
+        assert page.status_code == 200 and "Auswahl" in page.content.decode()
+    assert not Einladung.objects.exists()
+    client.post(url, {"quelle": "forum", "forum": welt.forum_members.pk, "aktion": "senden"})
+    assert list(Einladung.objects.values_list("email", flat=True)) == ["moderation@test.example"]
+
+
+def test_an_uploaded_file_is_previewed_and_sent_without_uploading_it_again(client_as):
+    event = _event()
+    url = reverse("konferenzen:einladung-list", args=[event.pk])
+    client = client_as("koordination")
+    upload = SimpleUploadedFile("l.csv", "Ina Iltis;ina@test.example;Schule\n".encode())
+    page = client.post(url, {"quelle": "liste", "datei": upload, "aktion": "vorschau"})
+    text = page.content.decode()
+    assert "1 Person wird eingeladen." in text and "Ina Iltis; ina@test.example; Schule" in text
+    # The browser sends the form again without the file; the list now stands in the text field.
+    client.post(url, {"quelle": "liste", "liste": page.context["form"]["liste"].value(),
+                      "aktion": "senden"})  # fmt: skip
+    assert Einladung.objects.get().organisation_name == "Schule"
+
+
+def test_unreadable_or_oversized_lists_get_a_message_not_an_error():
+    huge = b"Name;E-Mail\n" + b"x" * 200_000 + b";a@test.example\n"
+    with pytest.raises(Exception, match="als Tabelle"):
+        einladungen.recipients_file(SimpleUploadedFile("l.csv", huge))
+    recipients, errors = einladungen.recipients_text(f"{'N' * 201}; a@test.example")
+    assert recipients == [] and "länger als 200 Zeichen" in errors[0]
+    recipients, errors = einladungen.recipients_text(f"{'a' * 250}@test.example")
+    assert recipients == [] and "länger als 254 Zeichen" in errors[0]
+
+
+def test_nothing_is_cancelled_once_the_event_has_begun():
+    event = _event(capacity=1)
+    services.anmeldung_create(veranstaltung=event, name="A", email="a@test.example")
+    services.anmeldung_create(veranstaltung=event, name="B", email="b@test.example")
+    first = Anmeldung.objects.get(email="a@test.example")
+    with pytest.raises(Exception, match="hat begonnen"):
+        services.anmeldung_cancel(anmeldung=first, now=event.start + timedelta(minutes=5))
+    assert Anmeldung.objects.get(email="b@test.example").status == "warteliste"
+    assert first.__class__.objects.get(pk=first.pk).status == "bestaetigt"
+
+
+def test_a_later_reminder_leaves_the_earlier_runs_progress_alone(client):
+    event = _event()
+    _invite(event, "a@test.example")
+    first = einladungen.erinnerungen_create(veranstaltung=event, user=None)
+    einladungen.versand_run(versand_id=first.pk)
+    Mail.objects.filter(template="einladung_erinnerung").update(status=Mail.Status.SENT)
+    later = timezone.now() + timedelta(days=1)
+    second = einladungen.erinnerungen_create(veranstaltung=event, user=None, now=later)
+    einladungen.versand_run(versand_id=second.pk)
+    first.refresh_from_db()
+    assert einladungen.versand_progress(first)["delivered"] == 1
+    assert einladungen.versand_progress(first)["finished"] is True
+    assert einladungen.versand_progress(second)["delivered"] == 0
+
+
+def test_registering_on_the_event_page_answers_the_invitation(client_as):
+    event = _event(visibility="members")
+    (einladung,) = _invite(event, "partner@test.example")
+    client_as("partner").post(event.get_absolute_url(), {})
+    einladung.refresh_from_db()
+    assert einladung.status == "angenommen" and einladung.anmeldung is not None
+    assert einladungen.erinnerungen_create(veranstaltung=event, user=None) is None
+
+
+def test_registering_colleagues_does_not_tell_who_else_is_registered(client_as):
+    event = _event(visibility="members")
+    services.anmeldung_create(veranstaltung=event, name="Geheime Person", email="g@test.example")
+    data = {
+        "weitere-TOTAL_FORMS": "1", "weitere-INITIAL_FORMS": "0",
+        "weitere-MIN_NUM_FORMS": "0", "weitere-MAX_NUM_FORMS": "20",
+        "weitere-0-name": "Rate mal", "weitere-0-email": "g@test.example",
+    }  # fmt: skip
+    url = reverse("konferenzen:delegierte", args=[event.pk])
+    page = client_as("partner").post(url, data, follow=True).content.decode()
+    assert "Eine Adresse war schon angemeldet." in page and "Geheime Person" not in page
