@@ -53,6 +53,9 @@ class AnmeldungAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deleting would free a seat without moving anyone up: "absagen" does
+
     @admin.action(description="Von der Warteliste nachrücken lassen")
     def nachruecken(self, request, queryset):
         for anmeldung in queryset:
