@@ -15,15 +15,18 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from netzwerk.pdf import Pdf, render_pdf
+
 from . import selectors
-from .models import Anmeldung, Veranstaltung
+from .models import Anmeldung, Druck, Veranstaltung
 
 SALT = "konferenzen.einlass"
 # What a handheld scanner types (it works like a keyboard) or someone pastes: the whole check-in
@@ -164,12 +167,65 @@ def abschnitte(
     return [*sections.values(), *([ohne] if ohne.anmeldungen else [])]
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """A PDF from a template under templates/pdf/. WeasyPrint fetches nothing: no network, no
-    files (everything, the QR codes too, is inline), so no name in a list can make it load a
-    resource."""
-    import weasyprint
+def pdf_bytes(veranstaltung: Veranstaltung, art: str, runde: int | None = None) -> Pdf:
+    """The PDF of one kind for the event as it stands: the signature sheet of everyone with a
+    seat, a section per working group of the time slot `runde`; the public list (names and
+    organisations of those who agreed, the others only as a number); or the badges, eight to an
+    A4 sheet, each with the check-in QR code."""
+    teilnehmende = sorted(teilnehmende_of(veranstaltung), key=lambda a: sort_key(a.name))
+    if art == Druck.Art.TEILNEHMERLISTE:
+        auf_der_liste = [a for a in teilnehmende if a.on_list]
+        return render_pdf(
+            "pdf/teilnehmerliste.html",
+            {
+                "veranstaltung": veranstaltung,
+                "teilnehmende": auf_der_liste,
+                "weitere": len(teilnehmende) - len(auf_der_liste),
+            },
+        )
+    if art == Druck.Art.NAMENSSCHILDER:
+        schilder = [(a, qr_png(a)) for a in teilnehmende]
+        seiten = [schilder[i : i + 8] for i in range(0, len(schilder), 8)]
+        return render_pdf(
+            "pdf/namensschilder.html", {"veranstaltung": veranstaltung, "seiten": seiten}
+        )
+    runden = runden_of(veranstaltung)
+    runde = runde if runde in runden else (runden or [None])[0]
+    return render_pdf(
+        "pdf/unterschriftenliste.html",
+        {
+            "veranstaltung": veranstaltung,
+            "abschnitte": abschnitte(veranstaltung, teilnehmende, runde),
+            "runde": runde if len(runden) > 1 else None,
+            "anzahl": len(teilnehmende),
+        },
+    )
 
-    html = render_to_string(template, context)
-    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+def druck_create(*, veranstaltung: Veranstaltung, art: str, runde: int | None, user) -> Druck:
+    """Ask for a PDF: the row now, the rendering by the worker after commit."""
+    from .tasks import render_druck
+
+    druck = Druck.objects.create(veranstaltung=veranstaltung, art=art, runde=runde, created_by=user)
+    transaction.on_commit(lambda: render_druck.delay(druck_id=druck.pk))
+    return druck
+
+
+def druck_render(*, druck_id: int, now=None) -> str:
+    """Render and store the PDF (the worker's part). Run again, a finished one stays as it is."""
+    druck = Druck.objects.select_related("veranstaltung").filter(pk=druck_id).first()
+    if druck is None or druck.status == Druck.Status.FERTIG:
+        return "nichts zu tun"
+    try:
+        pdf = pdf_bytes(druck.veranstaltung, druck.art, druck.runde)
+    except Exception as error:  # noqa: BLE001 - recorded for the page; the task does not retry
+        Druck.objects.filter(pk=druck.pk).update(
+            status=Druck.Status.FEHLER, error=str(error)[:2000], finished_at=now or timezone.now()
+        )
+        raise
+    druck.file.save(druck.filename, ContentFile(pdf), save=False)
+    druck.pages = pdf.pages
+    druck.status = Druck.Status.FERTIG
+    druck.finished_at = now or timezone.now()
+    druck.save(update_fields=["file", "pages", "status", "finished_at"])
+    return "fertig"

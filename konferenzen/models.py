@@ -380,3 +380,51 @@ class Protokolldokument(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+def _druck_pfad(instance, filename: str) -> str:
+    return f"konferenzen/{instance.veranstaltung_id}/druck-{secrets.token_hex(16)}.pdf"
+
+
+class Druck(models.Model):
+    """A PDF to print (signature sheet, public list, badges), rendered by the worker after the
+    request that asked for it (konferenzen.einlass.druck_render); the page shows it when ready."""
+
+    class Art(models.TextChoices):
+        UNTERSCHRIFTENLISTE = "unterschriften", _("Unterschriftenliste nach Arbeitsgruppen")
+        TEILNEHMERLISTE = "teilnehmende", _("Teilnehmendenliste zum Auslegen")
+        NAMENSSCHILDER = "namensschilder", _("Namensschilder mit QR-Code")
+
+    class Status(models.TextChoices):
+        WARTET = "wartet", _("wird erstellt")
+        FERTIG = "fertig", _("fertig")
+        FEHLER = "fehler", _("fehlgeschlagen")
+
+    veranstaltung = models.ForeignKey(
+        Veranstaltung, on_delete=models.CASCADE, related_name="drucke"
+    )
+    art = models.CharField(_("Was"), max_length=20, choices=Art.choices)
+    runde = models.PositiveSmallIntegerField(_("Zeitfenster"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.WARTET
+    )
+    file = models.FileField(_("Datei"), upload_to=_druck_pfad, blank=True)
+    pages = models.PositiveIntegerField(_("Seiten"), null=True, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("angefordert"), default=timezone.now)
+    finished_at = models.DateTimeField(_("fertig um"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Druck")
+        verbose_name_plural = _("Drucke")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_art_display()} ({self.veranstaltung})"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.art}-{self.veranstaltung_id}.pdf"

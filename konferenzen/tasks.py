@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import einladungen, services
+from . import einladungen, einlass, services
 from .models import Versand
 
 
@@ -21,3 +21,9 @@ def send_versand(*, versand_id: int) -> int:
 def send_reminders() -> int:
     """Celery beat: the reminder before an event's start, once per event."""
     return services.reminders_send()
+
+
+@shared_task(acks_late=True)
+def render_druck(*, druck_id: int) -> str:
+    """A PDF to print, rendered out of the request (WeasyPrint takes seconds for 250 badges)."""
+    return einlass.druck_render(druck_id=druck_id)

@@ -260,6 +260,19 @@ def _protokoll_dokument(welt, visibility="public", event_pk=None) -> dict:
     return {"pk": event_pk, "dokument_pk": dokument.pk}
 
 
+def _druck(welt) -> dict:
+    from django.core.files.base import ContentFile
+
+    from konferenzen.models import Druck
+
+    pk = _forum_event(welt)
+    druck = Druck.objects.filter(veranstaltung_id=pk, status="fertig").first()
+    if druck is None:
+        druck = Druck(veranstaltung_id=pk, art="namensschilder", status="fertig", pages=1)
+        druck.file.save("d.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": pk, "druck_pk": druck.pk}
+
+
 def _checkin_code(welt) -> str:
     from konferenzen import einlass
     from konferenzen.models import Anmeldung
@@ -661,16 +674,21 @@ MATRIX = [
     ),
     Case(
         "konferenzen:teilnehmerliste-pdf",
-        MODERATION_INTERN,
+        MODERATION_INTERN_POST,
         kwargs=lambda w: {"pk": _forum_event(w)},
+        method="post",
+        note="asks the worker for the PDF; the page offers it when ready",
     ),
+    Case("konferenzen:drucke", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
+    Case("konferenzen:druck", MODERATION_INTERN, kwargs=_druck),
     Case(
         "konferenzen:teilnehmerliste", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}
     ),
     Case(
         "konferenzen:namensschilder-pdf",
-        MODERATION_INTERN,
+        MODERATION_INTERN_POST,
         kwargs=lambda w: {"pk": _forum_event(w)},
+        method="post",
     ),
     Case(
         "konferenzen:checkin",

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from netzwerk.exports import export_format, table_response
 
 from .. import einlass, selectors
-from ..models import Anmeldung, Veranstaltung
+from ..models import Anmeldung, Druck, Veranstaltung
 from . import verwaltet
 
 # More hits than this and the desk should type more of the name.
@@ -109,6 +109,7 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
         "konferenzen/verwaltung/tag.html",
         {
             **context,
+            **_drucke_context(veranstaltung),
             "bereich": "tag",
             "zuletzt": zuletzt,
             "runden": einlass.runden_of(veranstaltung),
@@ -177,48 +178,58 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+@require_POST
+@verwaltet
+def teilnehmerliste_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """Ask for the signature sheet (art=intern, ?runde= picks the time slot) or the public list
+    (art=oeffentlich); the worker renders it, the page offers it when ready."""
+    if request.POST.get("art") == "oeffentlich":
+        art, runde = Druck.Art.TEILNEHMERLISTE, None
+    else:
+        art = Druck.Art.UNTERSCHRIFTENLISTE
+        runde = request.POST.get("runde", "")
+        runde = int(runde) if runde.isascii() and runde.isdecimal() else None
+    return _druck(request, veranstaltung, art, runde)
+
+
+@require_POST
+@verwaltet
+def namensschilder_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    return _druck(request, veranstaltung, Druck.Art.NAMENSSCHILDER, None)
+
+
+def _druck(request, veranstaltung, art, runde) -> HttpResponse:
+    einlass.druck_create(veranstaltung=veranstaltung, art=art, runde=runde, user=request.user)
+    messages.info(request, _("Die PDF-Datei wird erstellt; sie steht gleich unter „Erstellt“."))
+    return redirect(reverse("konferenzen:tag", kwargs={"pk": veranstaltung.pk}) + "#drucke")
+
+
+@verwaltet
+def druck(request: HttpRequest, veranstaltung: Veranstaltung, druck_pk: int) -> HttpResponse:
+    """A rendered PDF, for those who manage the event."""
+    druck = get_object_or_404(veranstaltung.drucke, pk=druck_pk, status=Druck.Status.FERTIG)
+    try:
+        handle = druck.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type="application/pdf", filename=druck.filename)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
 @verwaltet
-def teilnehmerliste_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
-    """?art=intern (default): the signature sheet of everyone with a seat, a section per working
-    group (?runde= picks the time slot). ?art=oeffentlich: names and organisations of those who
-    agreed to appear on the list; the others only as a number."""
-    teilnehmende = sorted(
-        einlass.teilnehmende_of(veranstaltung), key=lambda a: einlass.sort_key(a.name)
-    )
-    if request.GET.get("art") == "oeffentlich":
-        auf_der_liste = [a for a in teilnehmende if a.on_list]
-        pdf = einlass.render_pdf(
-            "pdf/teilnehmerliste.html",
-            {
-                "veranstaltung": veranstaltung,
-                "teilnehmende": auf_der_liste,
-                "weitere": len(teilnehmende) - len(auf_der_liste),
-            },
-        )
-        return _pdf_response(pdf, f"teilnehmende-{veranstaltung.pk}.pdf")
-    runden = einlass.runden_of(veranstaltung)
-    runde = request.GET.get("runde", "")
-    runde = (
-        int(runde)
-        if runde.isascii() and runde.isdecimal() and int(runde) in runden
-        else (runden or [None])[0]
-    )
-    pdf = einlass.render_pdf(
-        "pdf/unterschriftenliste.html",
-        {
-            "veranstaltung": veranstaltung,
-            "abschnitte": einlass.abschnitte(veranstaltung, teilnehmende, runde),
-            "runde": runde if len(runden) > 1 else None,
-            "anzahl": len(teilnehmende),
-        },
-    )
-    return _pdf_response(pdf, f"unterschriftenliste-{veranstaltung.pk}.pdf")
+def drucke(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
+    """The list of requested PDFs (htmx asks again every second while one is being made)."""
+    return render(request, "konferenzen/verwaltung/_drucke.html", _drucke_context(veranstaltung))
+
+
+def _drucke_context(veranstaltung: Veranstaltung) -> dict:
+    drucke = list(veranstaltung.drucke.select_related("created_by")[:8])
+    return {
+        "veranstaltung": veranstaltung,
+        "drucke": drucke,
+        "drucke_laufen": any(d.status == Druck.Status.WARTET for d in drucke),
+    }
 
 
 @verwaltet
@@ -254,17 +265,3 @@ def teilnehmerliste(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpR
             for a in teilnehmende
         ),
     )
-
-
-@verwaltet
-def namensschilder_pdf(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
-    """Name badges, eight to an A4 sheet (2 x 4), each with the check-in QR code."""
-    teilnehmende = sorted(
-        einlass.teilnehmende_of(veranstaltung), key=lambda a: einlass.sort_key(a.name)
-    )
-    schilder = [(a, einlass.qr_png(a)) for a in teilnehmende]
-    seiten = [schilder[i : i + 8] for i in range(0, len(schilder), 8)]
-    pdf = einlass.render_pdf(
-        "pdf/namensschilder.html", {"veranstaltung": veranstaltung, "seiten": seiten}
-    )
-    return _pdf_response(pdf, f"namensschilder-{veranstaltung.pk}.pdf")

@@ -527,7 +527,7 @@ def test_an_uploaded_file_is_previewed_and_sent_without_uploading_it_again(clien
     event = _event()
     url = reverse("konferenzen:einladung-list", args=[event.pk])
     client = client_as("koordination")
-    upload = SimpleUploadedFile("l.csv", "Ina Iltis;ina@test.example;Schule\n".encode())
+    upload = SimpleUploadedFile("l.csv", b"Ina Iltis;ina@test.example;Schule\n")
     page = client.post(url, {"quelle": "liste", "datei": upload, "aktion": "vorschau"})
     text = page.content.decode()
     assert "1 Person wird eingeladen." in text and "Ina Iltis; ina@test.example; Schule" in text

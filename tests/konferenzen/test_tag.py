@@ -11,13 +11,14 @@ import pytest
 import segno
 from django.core import signing
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from konferenzen import einlass, services
-from konferenzen.models import Anmeldung, Arbeitsgruppe, Veranstaltung
+from konferenzen.models import Anmeldung, Arbeitsgruppe, Druck, Veranstaltung
 from netzwerk.models import Mail
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,19 @@ def _person(name) -> Anmeldung:
 
 def _pages(response) -> list[str]:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    content = b"".join(response.streaming_content)
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def _pdf(client, name, event, **data):
+    """Ask for a PDF as the page's button does; the worker renders it after commit (in tests
+    Celery runs eagerly); then download it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse(f"konferenzen:{name}", args=[event.pk]), data)
+    assert response.status_code == 302
+    druck = Druck.objects.filter(veranstaltung=event).first()
+    assert druck.status == "fertig", druck.error
+    return client.get(reverse("konferenzen:druck", args=[event.pk, druck.pk]))
 
 
 def _url(name, event, **query) -> str:
@@ -76,9 +89,7 @@ def _checkin(anmeldung) -> str:
 def test_the_signature_sheet_lists_everyone_with_a_seat_under_their_working_group(
     client_as, treffen
 ):
-    pages = _pages(
-        client_as("koordination").get(_url("teilnehmerliste-pdf", treffen, art="intern"))
-    )
+    pages = _pages(_pdf(client_as("koordination"), "teilnehmerliste-pdf", treffen, art="intern"))
     text = "\n".join(pages)
     order = [
         "Lotsen und Case-Management (1)", "Anna Lotse", "Zugänge und Zielgruppe (1)",
@@ -100,17 +111,17 @@ def test_with_two_time_slots_everyone_is_listed_once_under_the_chosen_slot(clien
     spaet = Arbeitsgruppe.objects.create(veranstaltung=treffen, name="Nachmittag", runde=2)
     _person("Anna Lotse").arbeitsgruppen.add(spaet)
     client = client_as("koordination")
-    first = "\n".join(_pages(client.get(_url("teilnehmerliste-pdf", treffen))))
+    first = "\n".join(_pages(_pdf(client, "teilnehmerliste-pdf", treffen)))
     assert first.count("Anna Lotse") == 1 and "Nachmittag" not in first
     assert first.index("Lotsen und Case-Management") < first.index("Anna Lotse")
-    second = "\n".join(_pages(client.get(_url("teilnehmerliste-pdf", treffen, runde=2))))
+    second = "\n".join(_pages(_pdf(client, "teilnehmerliste-pdf", treffen, runde=2)))
     assert second.count("Anna Lotse") == 1
     assert second.index("Nachmittag (1)") < second.index("Anna Lotse")
     assert second.index("Ohne Arbeitsgruppe (2)") < second.index("Bernd Zugang")
 
 
 def test_the_public_list_shows_only_those_who_agreed(client_as, treffen):
-    response = client_as("moderation").get(_url("teilnehmerliste-pdf", treffen, art="oeffentlich"))
+    response = _pdf(client_as("moderation"), "teilnehmerliste-pdf", treffen, art="oeffentlich")
     text = "\n".join(_pages(response))
     assert "Anna Lotse" in text and "Kita Wolke" in text and "Clara Ohnegruppe" in text
     assert "Bernd Zugang" not in text and "Jobcenter" not in text
@@ -124,7 +135,7 @@ def test_the_badges_carry_name_organisation_and_group_eight_to_a_page(client_as,
     treffen.save(update_fields=["capacity"])
     for i in range(6):
         _register(treffen, f"Gast Nummer{i}")
-    pages = _pages(client_as("koordination").get(_url("namensschilder-pdf", treffen)))
+    pages = _pages(_pdf(client_as("koordination"), "namensschilder-pdf", treffen))
     assert len(pages) == 2
     text = "\n".join(pages)
     assert "Anna Lotse" in text and "Kita Wolke" in text and "Lotsen und Case-Management" in text
@@ -142,8 +153,8 @@ def _modules(url: str) -> set[tuple]:
 
 
 def test_each_badge_carries_the_qr_code_of_its_check_in_address(client_as, treffen):
-    response = client_as("koordination").get(_url("namensschilder-pdf", treffen))
-    [page] = PdfReader(io.BytesIO(response.content)).pages
+    response = _pdf(client_as("koordination"), "namensschilder-pdf", treffen)
+    [page] = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
     found = set()
     for image in page.images:
         grey = image.image.convert("L")
@@ -176,9 +187,8 @@ def test_the_participant_list_exports_as_csv_and_xlsx(client_as, treffen):
     ("name", "kwargs"),
     [
         ("tag", {}),
-        ("teilnehmerliste-pdf", {}),
         ("teilnehmerliste", {}),
-        ("namensschilder-pdf", {}),
+        ("drucke", {}),
     ],
 )
 def test_only_those_who_manage_the_event_get_the_lists(client_as, welt, treffen, name, kwargs):
@@ -404,3 +414,27 @@ def test_the_confirmation_mail_says_to_show_the_code_at_the_entrance(treffen):
         if m.to == ["anna.lotse@test.example"]
     ]  # fmt: skip
     assert "QR-Code von Ihrer persönlichen Anmeldeseite" in mail.body_text
+
+
+def test_a_pdf_is_asked_for_in_the_request_and_rendered_by_the_worker(client_as, welt, treffen):
+    client = client_as("moderation")
+    url = reverse("konferenzen:namensschilder-pdf", args=[treffen.pk])
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        client.post(url)
+    druck = Druck.objects.get()
+    assert druck.status == "wartet" and not druck.file and len(callbacks) == 1
+    page = client.get(reverse("konferenzen:tag", args=[treffen.pk])).content.decode()
+    assert "Namensschilder mit QR-Code: wird erstellt" in page and 'hx-trigger="every 1s"' in page
+    callbacks[0]()  # the worker's turn
+    druck.refresh_from_db()
+    assert druck.status == "fertig" and druck.pages == 1
+    fragment = client.get(reverse("konferenzen:drucke", args=[treffen.pk])).content.decode()
+    assert reverse("konferenzen:druck", args=[treffen.pk, druck.pk]) in fragment
+    assert "hx-trigger" not in fragment
+    assert client.get(url).status_code == 405  # asking is a POST
+    assert (
+        client_as("partner")
+        .get(reverse("konferenzen:druck", args=[treffen.pk, druck.pk]))
+        .status_code
+        == 404
+    )
