@@ -7,10 +7,10 @@ invited as such. An address is invited once per event: a second run skips it.
 """
 
 import csv
+import dataclasses
 import io
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,7 +35,7 @@ MAX_TEXT = 200
 REMINDER_GAP = timedelta(hours=20)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Empfaenger:
     email: str
     name: str = ""
@@ -217,44 +217,49 @@ def recipients_file(upload) -> tuple[list[Empfaenger], list[str]]:
 def einladungen_create(
     *, veranstaltung: Veranstaltung, recipients: list[Empfaenger], label: str, user
 ) -> tuple[Versand | None, int]:
-    """Record one invitation per new address and start sending them (after commit, by Celery).
+    """Start a run for the addresses not invited yet: the request stores them with the run (one
+    row) and returns; the worker writes the invitations and their mails after commit, in chunks.
     Returns the run (None if nobody new) and how many were already invited."""
-    event = services.lock(veranstaltung)
-    if event.end < timezone.now():
+    if veranstaltung.end < timezone.now():
         raise ValidationError(_("Diese Veranstaltung ist vorbei: Einladungen helfen nicht mehr."))
     recipients = _unique(recipients)
     invited = set(
-        event.einladungen.filter(email__in=[r.email for r in recipients]).values_list(
+        veranstaltung.einladungen.filter(email__in=[r.email for r in recipients]).values_list(
             "email", flat=True
         )
     )
-    new = [r for r in recipients if r.email not in invited]
+    new = [dataclasses.asdict(r) for r in recipients if r.email not in invited]
     if not new:
         return None, len(invited)
     versand = Versand.objects.create(
-        veranstaltung=event,
+        veranstaltung=veranstaltung,
         art=Versand.Art.EINLADUNG,
         label=label[:300],
         total=len(new),
+        recipients=new,
         created_by=user,
-    )
-    Einladung.objects.bulk_create(
-        [
-            Einladung(
-                veranstaltung=event,
-                email=r.email,
-                name=r.name,
-                organisation_id=r.organisation_id,
-                organisation_name=r.organisation_name,
-                user_id=r.user_id,
-                versand=versand,
-            )
-            for r in new
-        ],
-        batch_size=1000,
     )
     _start(versand)
     return versand, len(invited)
+
+
+def _einladungen_write(versand: Versand) -> None:
+    """The worker's first step: one invitation per recipient of the run. An address invited in
+    the meantime (by another run) is skipped by the unique constraint, so running this again
+    writes nobody twice; the recipients are then dropped from the run."""
+    chunk = 1000
+    for start in range(0, len(versand.recipients), chunk):
+        with transaction.atomic():
+            Einladung.objects.bulk_create(
+                [
+                    Einladung(veranstaltung_id=versand.veranstaltung_id, versand=versand, **r)
+                    for r in versand.recipients[start : start + chunk]
+                ],
+                ignore_conflicts=True,
+            )
+    versand.total = versand.einladungen.count()
+    versand.recipients = []
+    versand.save(update_fields=["total", "recipients"])
 
 
 @transaction.atomic
@@ -293,6 +298,9 @@ def versand_run(*, versand_id: int, now=None) -> int:
     skipped, so a task that is run again (after a worker died) sends nobody twice."""
     chunk = settings.KONFERENZEN_EINLADUNG_CHUNK
     done = 0
+    versand = Versand.objects.get(pk=versand_id)
+    if versand.recipients:
+        _einladungen_write(versand)
     while True:
         with transaction.atomic():
             versand = Versand.objects.select_for_update().get(pk=versand_id)

@@ -247,6 +247,9 @@ class Versand(models.Model):
     label = models.CharField(_("Empfängerkreis"), max_length=300)
     total = models.PositiveIntegerField(_("Empfänger"), default=0)
     queued = models.PositiveIntegerField(_("in den Postausgang gelegt"), default=0)
+    # Invitations still to be written by the worker (the request stores them here and returns);
+    # empty once they are rows.
+    recipients = models.JSONField(default=list, blank=True)
     # The run's own mails: its progress stays its own when a later reminder reaches the same
     # invitations.
     mails = models.ManyToManyField("netzwerk.Mail", related_name="+", blank=True)
