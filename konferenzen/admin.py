@@ -70,7 +70,7 @@ class AnmeldungAdmin(admin.ModelAdmin):
     def absagen(self, request, queryset):
         for anmeldung in queryset:
             try:
-                services.anmeldung_cancel(anmeldung=anmeldung)
+                services.anmeldung_cancel(anmeldung=anmeldung, by_organisers=True)
             except ValidationError as error:
                 self.message_user(request, f"{anmeldung}: {error.messages[0]}", messages.ERROR)
             else:

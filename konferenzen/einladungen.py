@@ -221,7 +221,9 @@ def einladungen_create(
     row) and returns; the worker writes the invitations and their mails after commit, in chunks.
     Returns the run (None if nobody new) and how many were already invited."""
     if veranstaltung.end < timezone.now():
-        raise ValidationError(_("Diese Veranstaltung ist vorbei: Einladungen helfen nicht mehr."))
+        raise ValidationError(
+            _("Die Veranstaltung hat stattgefunden; Einladungen sind nicht mehr möglich.")
+        )
     recipients = _unique(recipients)
     invited = set(
         veranstaltung.einladungen.filter(email__in=[r.email for r in recipients]).values_list(
@@ -352,6 +354,7 @@ def versand_progress(versand: Versand) -> dict:
         "queued": versand.queued,
         "delivered": counts["delivered"],
         "failed": counts["failed"],
+        "waiting": max(versand.queued - counts["delivered"] - counts["failed"], 0),
         "queued_percent": round(100 * versand.queued / total),
         "delivered_percent": round(100 * counts["delivered"] / total),
         "finished": versand.finished_at is not None

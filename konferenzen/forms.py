@@ -98,9 +98,10 @@ class DelegierteForm(GruppenMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if self.has_changed() and not (data.get("name") and data.get("email")):
-            raise ValidationError(
-                _("Bitte Name und E-Mail-Adresse angeben, oder die Zeile leer lassen.")
-            )
+            message = _("Bitte Name und E-Mail-Adresse angeben, oder die Zeile leer lassen.")
+            field = "email" if data.get("name") else "name"
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
     def person(self) -> dict | None:
@@ -164,7 +165,7 @@ class EinladungVersandForm(forms.Form):
         label=_("Liste zum Einfügen"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Eine Person je Zeile: „Name <adresse@beispiel.de>“ oder "
+        help_text=_("Eine Person je Zeile: „Name &lt;adresse@beispiel.de&gt;“ oder "
                     "„Name; adresse@beispiel.de; Organisation“."),
     )  # fmt: skip
     datei = forms.FileField(

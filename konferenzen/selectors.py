@@ -13,10 +13,12 @@ from .models import Anmeldung, Arbeitsgruppe, Einladung, Protokoll, Protokolldok
 BELEGT = Q(anmeldungen__status__in=Anmeldung.BELEGT)
 
 
-def veranstaltungen_visible_to(user, *, now=None) -> QuerySet[Veranstaltung]:
-    """Upcoming events this person may see, with their confirmed and waiting registrations."""
+def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Veranstaltung]:
+    """Upcoming events this person may see (past ones, newest first, with past=True), with their
+    confirmed and waiting registrations."""
     now = now or timezone.now()
-    qs = Veranstaltung.objects.filter(end__gte=now).select_related("forum")
+    qs = Veranstaltung.objects.filter(**{"end__lt" if past else "end__gte": now})
+    qs = qs.select_related("forum")
     if not is_koordination(user):
         visible = Q(visibility="public")
         if is_approved(user):
@@ -29,7 +31,7 @@ def veranstaltungen_visible_to(user, *, now=None) -> QuerySet[Veranstaltung]:
     return qs.annotate(
         belegt=Count("anmeldungen", filter=BELEGT),
         wartend=Count("anmeldungen", filter=Q(anmeldungen__status="warteliste")),
-    ).order_by("start")
+    ).order_by("-start" if past else "start")
 
 
 def arbeitsgruppen_of(veranstaltung: Veranstaltung) -> QuerySet[Arbeitsgruppe]:

@@ -52,7 +52,7 @@ def _check_gruppen(event: Veranstaltung, gruppen: list[Arbeitsgruppe]) -> None:
         )  # fmt: skip
 
 
-def _mail(anmeldung: Anmeldung, name: str) -> None:
+def _mail(anmeldung: Anmeldung, name: str, **extra) -> None:
     """Confirmations carry the event as a calendar entry."""
     attachments = None
     if anmeldung.status == Anmeldung.Status.BESTAETIGT:
@@ -65,7 +65,7 @@ def _mail(anmeldung: Anmeldung, name: str) -> None:
         ]
     mail_queue(
         name=name,
-        context={"anmeldung": anmeldung, "veranstaltung": anmeldung.veranstaltung},
+        context={"anmeldung": anmeldung, "veranstaltung": anmeldung.veranstaltung, **extra},
         to=[anmeldung.email],
         attachments=attachments,
     )
@@ -136,7 +136,9 @@ def anmeldung_create(
 
 
 @transaction.atomic
-def anmeldung_cancel(*, anmeldung: Anmeldung, now=None) -> list[Anmeldung]:
+def anmeldung_cancel(
+    *, anmeldung: Anmeldung, now=None, by_organisers: bool = False
+) -> list[Anmeldung]:
     """Cancel, and confirm from the waiting list whoever now fits, in the order they registered.
     Returns those moved up. Cancelling twice changes nothing."""
     now = now or timezone.now()
@@ -156,7 +158,7 @@ def anmeldung_cancel(*, anmeldung: Anmeldung, now=None) -> list[Anmeldung]:
     Einladung.objects.filter(anmeldung=anmeldung).update(
         status=Einladung.Status.ABGELEHNT, answered_at=now
     )
-    _mail(anmeldung, "anmeldung_storniert")
+    _mail(anmeldung, "anmeldung_storniert", durch_organisation=by_organisers)
     return _promote(event, now=now)
 
 

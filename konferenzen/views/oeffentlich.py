@@ -19,10 +19,15 @@ from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
 
 
 def veranstaltung_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming events; ?vergangen=1 the past ones (with their minutes), newest first."""
+    past = request.GET.get("vergangen") == "1"
     return render(
         request,
         "konferenzen/veranstaltung_list.html",
-        {"veranstaltungen": selectors.veranstaltungen_visible_to(request.user)},
+        {
+            "veranstaltungen": selectors.veranstaltungen_visible_to(request.user, past=past)[:100],
+            "vergangen": past,
+        },
     )
 
 
@@ -71,6 +76,7 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST" and meine is not None:
         messages.info(request, _("Sie sind bereits angemeldet."))
         return redirect("konferenzen:veranstaltung-detail", pk=veranstaltung.pk)
+    belegt = selectors.belegt(veranstaltung)
     return render(
         request,
         "konferenzen/veranstaltung_detail.html",
@@ -79,9 +85,12 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tagesordnung": veranstaltung.tagesordnung.all(),
             "protokolle": selectors.protokolle_of(veranstaltung, nur_geschrieben=True),
             "gruppen": gruppen,
-            "belegt": selectors.belegt(veranstaltung),
+            "belegt": belegt,
             "meine": meine,
             "offen": offen,
+            "vorbei": veranstaltung.end < timezone.now(),
+            "jetzt": timezone.now(),
+            "ausgebucht": veranstaltung.capacity is not None and belegt >= veranstaltung.capacity,
             "form": form,
             # Registering colleagues needs an organisation to register them for.
             "kollegium": user.has_perm("konferenzen.register", veranstaltung)
@@ -139,10 +148,14 @@ def _ics(content: bytes, name: str) -> HttpResponse:
 def anmeldung_manage(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the confirmation mail: see the registration, cancel it. The token
     is the key; no account is needed."""
-    anmeldung = get_object_or_404(
-        Anmeldung.objects.select_related("veranstaltung").prefetch_related("arbeitsgruppen"),
-        token=token,
+    anmeldung = (
+        Anmeldung.objects.select_related("veranstaltung")
+        .prefetch_related("arbeitsgruppen")
+        .filter(token=token)
+        .first()
     )
+    if anmeldung is None:
+        return render(request, "konferenzen/anmeldung_ungueltig.html", status=404)
     if request.method == "POST" and request.POST.get("absagen"):
         try:
             services.anmeldung_cancel(anmeldung=anmeldung)

@@ -75,6 +75,7 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
             "q": q,
             "zahlen": selectors.zahlen(veranstaltung),
             "gruppen": selectors.arbeitsgruppen_of(veranstaltung),
+            "begonnen": veranstaltung.start <= timezone.now(),
         },
     )
 
@@ -96,7 +97,7 @@ def anmeldung_action(request: HttpRequest, veranstaltung: Veranstaltung, anmeldu
             )
     elif action == "absagen":
         try:
-            promoted = services.anmeldung_cancel(anmeldung=anmeldung)
+            promoted = services.anmeldung_cancel(anmeldung=anmeldung, by_organisers=True)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -121,7 +122,7 @@ def _recipients(form: EinladungVersandForm) -> tuple[list, str, list[str]]:
     if quelle == "forum":
         return (
             einladungen.recipients_forum(data["forum"]),
-            _("Forum %(f)s") % {"f": data["forum"]},
+            str(data["forum"]),
             [],
         )
     if quelle == "gremium":
@@ -280,6 +281,7 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
             "versande": versande,
             "einladungen": einladungen_qs[:500],
             "zahlen": selectors.einladung_zahlen(veranstaltung),
+            "vorbei": veranstaltung.end < timezone.now(),
         },
     )
 

@@ -236,11 +236,14 @@ def test_the_coordinator_previews_then_sends_and_watches_the_progress(
     assert versand.total == 2 and versand.created_by == welt.users["koordination"]
     url = reverse("konferenzen:versand-progress", args=[versand.pk])
     fragment = client.get(url).content.decode()
-    assert "2 von 2 zugestellt (2 im Postausgang) – fertig" in fragment
+    assert "2 von 2 zugestellt – fertig" in fragment
     assert "hx-trigger" not in fragment  # done: the page stops asking
     Mail.objects.filter(template="einladung").update(status=Mail.Status.QUEUED)
     fragment = client.get(url).content.decode()
-    assert "0 von 2 zugestellt" in fragment and 'hx-trigger="every 1s"' in fragment
+    assert (
+        "0 von 2 zugestellt (noch 2 im Postausgang)" in fragment
+        and 'hx-trigger="every 1s"' in fragment
+    )
     assert client_as("partner").get(url).status_code == 404
 
 
@@ -616,3 +619,14 @@ def test_registering_colleagues_does_not_tell_who_else_is_registered(client_as):
     url = reverse("konferenzen:delegierte", args=[event.pk])
     page = client_as("partner").post(url, data, follow=True).content.decode()
     assert "Eine Adresse war schon angemeldet." in page and "Geheime Person" not in page
+
+
+def test_a_cancellation_by_the_organisers_does_not_thank_the_person(client_as):
+    event = _event()
+    services.anmeldung_create(veranstaltung=event, name="Ida", email="ida@test.example")
+    anmeldung = Anmeldung.objects.get()
+    url = reverse("konferenzen:anmeldung-action", args=[event.pk, anmeldung.pk])
+    client_as("koordination").post(url, {"aktion": "absagen"})
+    mail = Mail.objects.get(template="anmeldung_storniert")
+    assert "Organisationsteam hat Ihre Anmeldung" in mail.body_text
+    assert "Danke, dass Sie Bescheid gegeben haben" not in mail.body_text

@@ -62,7 +62,7 @@ def test_a_full_group_puts_the_next_on_the_waiting_list_with_a_clear_message(
 
 def test_the_public_sees_the_event_but_registers_with_an_account(client, konferenz):
     page = client.get(_url(konferenz)).content.decode()
-    assert "Ratssaal" in page and "Zur Anmeldung melden Sie sich bitte an" in page
+    assert "Ratssaal" in page and "Teilnehmen können Partner mit ihrem Konto im Portal" in page
     assert client.post(_url(konferenz), {}).status_code == 200
     assert not Anmeldung.objects.exists()
 
@@ -148,3 +148,29 @@ def test_the_public_feed_has_public_events_only(client, konferenz):
     feed = client.get(reverse("konferenzen:kalender-public"))
     summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
     assert summaries == ["2. Präventionskonferenz"]
+
+
+def test_past_events_are_listed_apart_with_a_word_that_they_took_place(client_as, konferenz):
+    Veranstaltung.objects.filter(pk=konferenz.pk).update(
+        start=timezone.now() - timedelta(days=3), end=timezone.now() - timedelta(days=3)
+    )
+    client = client_as("partner")
+    url = reverse("konferenzen:veranstaltung-list")
+    assert konferenz.title not in client.get(url).content.decode()
+    assert konferenz.title in client.get(url, {"vergangen": "1"}).content.decode()
+    assert "Die Veranstaltung hat stattgefunden." in client.get(_url(konferenz)).content.decode()
+
+
+def test_a_full_event_says_so_before_one_registers(client_as, konferenz):
+    from konferenzen.services import anmeldung_create
+
+    for i in range(2):
+        anmeldung_create(veranstaltung=konferenz, name=f"P{i}", email=f"p{i}@test.example")
+    page = client_as("partner").get(_url(konferenz)).content.decode()
+    assert "Ausgebucht" in page and "Auf die Warteliste setzen" in page
+
+
+def test_an_unknown_personal_link_gets_a_clear_page(client):
+    response = client.get(reverse("konferenzen:anmeldung-manage", args=["erfunden"]))
+    assert response.status_code == 404
+    assert "Dieser Link zu einer Anmeldung ist ungültig" in response.content.decode()
