@@ -362,10 +362,6 @@ def versand_progress(versand: Versand) -> dict:
     }
 
 
-def einladung_open(einladung: Einladung, now=None) -> bool:
-    return einladung.veranstaltung.is_registration_open(now or timezone.now())
-
-
 @transaction.atomic
 def einladung_accept(*, einladung: Einladung, delegates=(), now=None, **fields):
     """Accept: register the invited person (through the one registration service, so the
@@ -383,16 +379,13 @@ def einladung_accept(*, einladung: Einladung, delegates=(), now=None, **fields):
         now=now,
         **fields,
     )
-    others = [
-        services.anmeldung_create(
-            veranstaltung=current.veranstaltung,
-            organisation=current.organisation,
-            organisation_name=fields.get("organisation_name", ""),
-            now=now,
-            **delegate,
-        )
-        for delegate in delegates
-    ]
+    others = services.anmeldungen_create(
+        veranstaltung=current.veranstaltung,
+        personen=list(delegates),
+        organisation=current.organisation,
+        organisation_name=fields.get("organisation_name", ""),
+        now=now,
+    )
     Einladung.objects.filter(pk=current.pk).update(
         status=Einladung.Status.ANGENOMMEN, answered_at=now, anmeldung=anmeldung
     )
