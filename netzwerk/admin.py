@@ -3,10 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Gremium,
     Handlungsfeld,
     Lebensphase,
     Mail,
     Querschnittsthema,
+    Rolle,
     Rueckmeldung,
     Sozialraum,
     User,
@@ -72,3 +74,17 @@ class MailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # mails are written by the portal's services, never by hand
+
+
+@admin.register(Gremium)
+class GremiumAdmin(admin.ModelAdmin):
+    """Committees and their members (accounts with the role Gremium)."""
+
+    list_display = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            kwargs["queryset"] = User.objects.filter(groups__name=Rolle.GREMIUM)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -87,4 +87,97 @@ def build() -> dict[str, User]:
     koordination = users["koordination"]
     if not Authenticator.objects.filter(user=koordination, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(koordination, DEMO_TOTP_SECRET)
+    _konzepte(users)
     return users
+
+
+KAPITEL = [
+    ("Ausgangslage", "Musterstadt hat rund 60.000 Einwohnerinnen und Einwohner; jedes fünfte Kind "
+     "wächst in einer Familie auf, die Leistungen nach dem SGB II bezieht.\n\n"
+     "Die Angebote sind zahlreich, aber **nicht verbunden**: Familien finden sie oft erst spät."),
+    ("Leitbild", "Kein Kind zurücklassen: Jedes Kind in Musterstadt soll gesund aufwachsen, "
+     "gute Bildung erfahren und teilhaben können – von der Geburt bis zum Berufseinstieg."),
+    ("Handlungsschwerpunkte", "- Übergänge gestalten (Kita – Grundschule – weiterführende Schule)\n"
+     "- Familien früh erreichen\n- Sprache und Bildung fördern"),
+    ("Steuerung und Beteiligung", "Die Steuerungsgruppe tagt viermal im Jahr; die Foren "
+     "berichten ihr. Der Jugendhilfeausschuss erhält zweimal im Jahr einen Sachstandsbericht."),
+]  # fmt: skip
+
+
+def _konzepte(users: dict[str, User]) -> None:
+    """Two committees; the prevention concept in consultation (chapters in versions, comments,
+    one answered); the integration concept decided by the Integrationsrat."""
+    from .konzepte import services
+    from .models import Gremium, Kommentar, Konzept
+
+    jha, _ = Gremium.objects.get_or_create(
+        slug="jugendhilfeausschuss", defaults={"name": "Jugendhilfeausschuss"}
+    )
+    Gremium.objects.get_or_create(slug="integrationsrat", defaults={"name": "Integrationsrat"})
+    steuerung, _ = Gremium.objects.get_or_create(
+        slug="steuerungsgruppe", defaults={"name": "Steuerungsgruppe Präventionskette"}
+    )
+    for gremium in (jha, steuerung):
+        gremium.members.add(users["gremium"])
+    koordination = users["koordination"]
+    konzept, made = Konzept.objects.get_or_create(
+        slug="praeventionskonzept",
+        defaults={
+            "title": "Präventionskonzept Musterstadt",
+            "description": "Wie Musterstadt seine Präventionskette bis 2030 knüpft.",
+        },
+    )
+    if made:
+        for title, text in KAPITEL:
+            kapitel = services.kapitel_create(konzept=konzept, title=title, user=koordination)
+            services.kapitel_save(
+                kapitel=kapitel, title=title, text=text, base_version=1, user=koordination
+            )
+        ausgangslage = konzept.kapitel.get(title="Ausgangslage")
+        services.kapitel_save(
+            kapitel=ausgangslage,
+            title="Ausgangslage",
+            text=ausgangslage.text.replace("nicht verbunden", "kaum miteinander verbunden"),
+            base_version=2,
+            user=koordination,
+        )
+        services.konzept_status_set(konzept=konzept, status=Konzept.Status.BETEILIGUNG)
+        schwerpunkte = konzept.kapitel.get(title="Handlungsschwerpunkte")
+        services.kommentar_create(
+            kapitel=schwerpunkte,
+            text="Bitte auch den Übergang Schule – Beruf aufnehmen; das Jobcenter macht mit.",
+            user=users["partner"],
+        )
+        answered = services.kommentar_create(
+            kapitel=ausgangslage,
+            text="Die Zahl der Familien mit Fluchtgeschichte fehlt.",
+            user=users["moderation"],
+        )
+        services.kommentar_answer(
+            kommentar=answered,
+            status=Kommentar.Status.AUFGENOMMEN,
+            answer="Ergänzt in der nächsten Fassung, mit den Zahlen des Sozialamts.",
+            user=koordination,
+        )
+    integration, made = Konzept.objects.get_or_create(
+        slug="integrationskonzept",
+        defaults={"title": "Integrationskonzept 2024"},
+    )
+    if made:
+        kapitel = services.kapitel_create(konzept=integration, title="Ziele", user=koordination)
+        services.kapitel_save(
+            kapitel=kapitel,
+            title="Ziele",
+            text="Teilhabe für alle: Sprache, Arbeit, Wohnen, Bildung und Gesundheit.",
+            base_version=1,
+            user=koordination,
+        )
+        for status in (Konzept.Status.BETEILIGUNG, Konzept.Status.BESCHLUSSVORLAGE):
+            services.konzept_status_set(konzept=integration, status=status)
+        services.konzept_status_set(
+            konzept=integration,
+            status=Konzept.Status.BESCHLOSSEN,
+            gremium=Gremium.objects.get(slug="integrationsrat"),
+            decided_on="2024-03-14",
+            resolution="VO/22/0594",
+        )

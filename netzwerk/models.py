@@ -203,3 +203,7 @@ class Mail(models.Model):
     def message_id(self) -> str:
         # Stable per row: should a mail ever go out twice, the receiver sees the same message.
         return f"<mail-{self.pk}@netzwerkportal>"
+
+
+# Concept documents live in their own module; importing them here makes them the app's models.
+from .konzepte.models import Gremium, Kapitel, KapitelVersion, Kommentar, Konzept  # noqa: E402, F401

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .konzepte import views as konzepte
 from .rules import is_koordination
 
 netzwerk_patterns = [
@@ -16,6 +17,27 @@ netzwerk_patterns = [
     path("koordination/rueckmeldungen/", views.rueckmeldung_list, name="rueckmeldung-list"),
     path("koordination/postausgang/", views.mail_list, name="mail-list"),
     path("koordination/postausgang/<int:pk>/erneut/", views.mail_resend_view, name="mail-resend"),
+    # Concept documents (netzwerk/konzepte)
+    path("konzepte/", konzepte.konzept_list, name="konzept-list"),
+    path("konzepte/<slug:slug>/", konzepte.konzept_detail, name="konzept-detail"),
+    path("konzepte/<slug:slug>/status/", konzepte.konzept_status, name="konzept-status"),
+    path("konzepte/<slug:slug>/kapitel/", konzepte.kapitel_create, name="kapitel-create"),
+    path("konzepte/<slug:slug>/kapitel/<int:pk>/", konzepte.kapitel_edit, name="kapitel-edit"),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/versionen/",
+        konzepte.kapitel_versionen,
+        name="kapitel-versionen",
+    ),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/kommentar/",
+        konzepte.kommentar_create,
+        name="kommentar-create",
+    ),
+    path(
+        "konzepte/<slug:slug>/kommentare/<int:pk>/antwort/",
+        konzepte.kommentar_answer,
+        name="kommentar-answer",
+    ),
 ]
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Verwaltung"

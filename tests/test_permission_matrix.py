@@ -39,6 +39,7 @@ MEMBER_OFFEN_POST = {**NOBODY_BUT, "partner": 302}
 # The collection of a public forum: every approved account reads along.
 READ_OFFEN = {**APPROVED, "anonym": 302}
 # allauth's own pages for signed-in people (reachable without TOTP: that is where it is set up).
+READ_KONZEPT = {**APPROVED, "koordination_ohne_2fa": 302}
 ACCOUNT_PAGE = {**ALL, "anonym": 302}
 # Everyone, but a coordinator without TOTP, who may only set it up (and see e-mail and logout).
 NOT_WITHOUT_TOTP = {**ALL, "koordination_ohne_2fa": 302}
@@ -278,6 +279,34 @@ def _checkin_code(welt) -> str:
     from konferenzen.models import Anmeldung
 
     return einlass.code_for(Anmeldung.objects.get(pk=_forum_event_anmeldung(welt)["anmeldung_pk"]))
+
+
+def _konzept(welt, status="beteiligung") -> dict:
+    from netzwerk.konzepte import services
+    from netzwerk.models import Konzept
+
+    konzept, made = Konzept.objects.get_or_create(
+        slug=f"konzept-{status}", defaults={"title": f"Konzept {status}"}
+    )
+    if made:
+        services.kapitel_create(konzept=konzept, title="Ausgangslage", user=None)
+        Konzept.objects.filter(pk=konzept.pk).update(status=status)
+    return {"slug": konzept.slug}
+
+
+def _kapitel(welt, status="beteiligung") -> dict:
+    from netzwerk.models import Konzept
+
+    slug = _konzept(welt, status)["slug"]
+    return {"slug": slug, "pk": Konzept.objects.get(slug=slug).kapitel.first().pk}
+
+
+def _kommentar(welt) -> dict:
+    from netzwerk.models import Kommentar
+
+    kwargs = _kapitel(welt)
+    kommentar, _ = Kommentar.objects.get_or_create(kapitel_id=kwargs["pk"], text="Gut so.")
+    return {"slug": kwargs["slug"], "pk": kommentar.pk}
 
 
 @dataclass
@@ -736,6 +765,54 @@ MATRIX = [
         PUBLIC,
         kwargs=lambda w: {"token": _anmeldung_token(w)},
         note="the personal link from the confirmation mail: the token is the key, no account",
+    ),
+    # --- Konzepte ---
+    Case("netzwerk:konzept-list", PUBLIC, note="the public sees decided concepts only"),
+    Case("netzwerk:konzept-detail", READ_KONZEPT, kwargs=_konzept, note="approved accounts"),
+    Case(
+        "netzwerk:konzept-detail",
+        PUBLIC,
+        kwargs=lambda w: _konzept(w, "beschlossen"),
+        note="a decided concept is public",
+    ),
+    Case(
+        "netzwerk:konzept-status",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=lambda w: _konzept(w, "entwurf"),
+        method="post",
+        data={"status": "beteiligung"},
+    ),
+    Case(
+        "netzwerk:kapitel-create",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_konzept,
+        method="post",
+        data={"title": "Neu"},
+    ),
+    Case("netzwerk:kapitel-edit", {**NOBODY_BUT, "koordination": 200}, kwargs=_kapitel),
+    Case(
+        "netzwerk:kapitel-versionen",
+        READ_KONZEPT,
+        kwargs=_kapitel,
+        note="versions name their authors: approved accounts",
+    ),
+    Case(
+        "netzwerk:kommentar-create",
+        {
+            **READ_KONZEPT,
+            **dict.fromkeys(["partner", "moderation", "gremium", "koordination"], 302),
+        },
+        kwargs=_kapitel,
+        method="post",
+        data={"text": "Ein Kommentar"},
+        note="during Beteiligung: every approved account",
+    ),
+    Case(
+        "netzwerk:kommentar-answer",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_kommentar,
+        method="post",
+        data={"status": "aufgenommen"},
     ),
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),

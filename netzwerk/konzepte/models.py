@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Gremium(models.Model):
+    """A committee (Jugendhilfeausschuss, Integrationsrat, Steuerungsgruppe): it decides concepts
+    and receives status reports; its members have accounts with the role Gremium."""
+
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Mitglieder"), blank=True, related_name="gremien"
+    )
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Gremium")
+        verbose_name_plural = _("Gremien")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Konzept(models.Model):
+    class Status(models.TextChoices):
+        ENTWURF = "entwurf", _("Entwurf")
+        BETEILIGUNG = "beteiligung", _("Beteiligung")
+        BESCHLUSSVORLAGE = "beschlussvorlage", _("Beschlussvorlage")
+        BESCHLOSSEN = "beschlossen", _("beschlossen")
+
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
+    description = models.TextField(_("Worum es geht"), blank=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.ENTWURF
+    )
+    # The decision: which committee, when, under which reference (e.g. "VO/22/0594").
+    gremium = models.ForeignKey(
+        Gremium, verbose_name=_("Gremium"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="konzepte",
+    )  # fmt: skip
+    decided_on = models.DateField(_("beschlossen am"), null=True, blank=True)
+    resolution = models.CharField(_("Beschlussnummer"), max_length=100, blank=True)
+    resolution_url = models.URLField(_("Link zum Ratsinformationssystem"), blank=True)
+    created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("Status seit"), default=timezone.now)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Konzept")
+        verbose_name_plural = _("Konzepte")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("netzwerk:konzept-detail", kwargs={"slug": self.slug})
+
+    @property
+    def frozen(self) -> bool:
+        """A decided concept is the decided text: no chapter changes any more."""
+        return self.status == self.Status.BESCHLOSSEN
+
+
+class Kapitel(models.Model):
+    """A chapter; its text is the newest of its versions (every save is kept as a version)."""
+
+    konzept = models.ForeignKey(Konzept, on_delete=models.CASCADE, related_name="kapitel")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    title = models.CharField(_("Überschrift"), max_length=200)
+    text = models.TextField(_("Text"), blank=True, max_length=100_000)
+    version = models.PositiveIntegerField(_("Version"), default=0)
+    updated_at = models.DateTimeField(_("geändert"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Kapitel")
+        verbose_name_plural = _("Kapitel")
+        ordering = ["konzept", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KapitelVersion(models.Model):
+    kapitel = models.ForeignKey(Kapitel, on_delete=models.CASCADE, related_name="versionen")
+    number = models.PositiveIntegerField(_("Version"))
+    title = models.CharField(_("Überschrift"), max_length=200)
+    text = models.TextField(_("Text"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("gespeichert"), default=timezone.now)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Version eines Kapitels")
+        verbose_name_plural = _("Versionen von Kapiteln")
+        ordering = ["kapitel", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kapitel", "number"], name="kapitelversion_einmal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kapitel} v{self.number}"
+
+
+class Kommentar(models.Model):
+    """A partner's comment on a chapter during Beteiligung, and the coordination's answer."""
+
+    class Status(models.TextChoices):
+        OFFEN = "offen", _("noch nicht beantwortet")
+        AUFGENOMMEN = "aufgenommen", _("aufgenommen")
+        NICHT_AUFGENOMMEN = "nicht_aufgenommen", _("nicht aufgenommen")
+
+    kapitel = models.ForeignKey(Kapitel, on_delete=models.CASCADE, related_name="kommentare")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("Kommentar"), max_length=5000)
+    version = models.PositiveIntegerField(_("zu Version"), default=0)
+    created_at = models.DateTimeField(_("geschrieben"), default=timezone.now)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.OFFEN
+    )
+    answer = models.TextField(_("Antwort"), blank=True, max_length=5000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    answered_at = models.DateTimeField(_("beantwortet"), null=True, blank=True)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["kapitel", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kapitel}: {self.text[:40]}"

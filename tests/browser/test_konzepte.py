@@ -1,0 +1,44 @@
+"""A partner comments on a chapter during Beteiligung; the coordination edits the chapter and
+looks at the difference between its versions. axe-core on the concept pages."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.browser
+
+
+def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, axe):
+    from netzwerk.konzepte import services
+    from netzwerk.models import Kommentar, Konzept
+
+    konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    kapitel = services.kapitel_create(konzept=konzept, title="Leitbild", user=None)
+    services.kapitel_save(
+        kapitel=kapitel, title="Leitbild", text="Kein Kind zurücklassen.", base_version=1,
+        user=None,
+    )  # fmt: skip
+    services.konzept_status_set(konzept=konzept, status="beteiligung")
+    violations = []
+    login_as(welt.users["partner"])
+    page.goto(f"{live_server.url}{reverse('netzwerk:konzept-list')}")
+    violations += axe()
+    page.get_by_role("link", name="Präventionskonzept").click()
+    page.get_by_label("Ihr Kommentar zu „Leitbild“").fill("Bitte „gesund aufwachsen“ ergänzen.")
+    page.get_by_role("button", name="Kommentar senden").click()
+    assert page.get_by_text("Danke, Ihr Kommentar ist gespeichert.").is_visible()
+    violations += axe()
+    assert Kommentar.objects.get().author == welt.users["partner"]
+
+    login_as(welt.users["koordination"])
+    page.goto(f"{live_server.url}{konzept.get_absolute_url()}")
+    violations += axe()
+    page.get_by_role("link", name=re.compile(r"^Bearbeiten\W+Leitbild$")).click()
+    page.get_by_label("Text").fill("Kein Kind zurücklassen: jedes Kind soll gesund aufwachsen.")
+    violations += axe()
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name=re.compile(r"^Versionen und Änderungen\W+Leitbild$")).click()
+    assert page.locator(".diff ins").first.inner_text().startswith("zurücklassen:")
+    violations += axe()
+    assert violations == [], "\n".join(violations)

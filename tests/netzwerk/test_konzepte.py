@@ -1,0 +1,161 @@
+"""Concept documents: versions and their difference, conflicts, the status flow and the frozen
+decision, comments during Beteiligung and their answers, rights."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from netzwerk.konzepte import services
+from netzwerk.konzepte.diff import diff_html
+from netzwerk.models import Gremium, Kapitel, KapitelVersion, Kommentar, Konzept
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def konzept(welt):
+    konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    kapitel = services.kapitel_create(
+        konzept=konzept, title="Ausgangslage", user=welt.users["koordination"]
+    )
+    services.kapitel_save(
+        kapitel=kapitel, title="Ausgangslage", text="Jedes vierte Kind lebt in Armut.",
+        base_version=1, user=welt.users["koordination"],
+    )  # fmt: skip
+    return konzept
+
+
+def _kapitel(konzept) -> Kapitel:
+    return konzept.kapitel.get()
+
+
+def test_every_save_is_a_version_with_author_and_time(welt, konzept):
+    kapitel = _kapitel(konzept)
+    assert kapitel.version == 2
+    assert list(kapitel.versionen.values_list("number", "text")) == [
+        (2, "Jedes vierte Kind lebt in Armut."), (1, ""),
+    ]  # fmt: skip
+    assert kapitel.versionen.first().author == welt.users["koordination"]
+    same = services.kapitel_save(
+        kapitel=kapitel, title=kapitel.title, text=kapitel.text, base_version=2, user=None
+    )
+    assert same.version == 2 and KapitelVersion.objects.count() == 2  # no empty version
+
+
+def test_a_save_on_top_of_a_newer_one_is_refused_and_shows_the_newer_text(client_as, konzept):
+    kapitel = _kapitel(konzept)
+    url = reverse("netzwerk:kapitel-edit", args=[konzept.slug, kapitel.pk])
+    client = client_as("koordination")
+    # Two coordinators opened version 2; the first saves.
+    client.post(url, {"title": "Ausgangslage", "text": "Erste Fassung", "version": 2})
+    page = client.post(url, {"title": "Ausgangslage", "text": "Zweite Fassung", "version": 2})
+    text = page.content.decode()
+    assert page.status_code == 200 and "inzwischen gespeichert (Version 3)" in text
+    assert "Zweite Fassung" in text and "Erste Fassung" in text  # both, nothing lost
+    kapitel.refresh_from_db()
+    assert (kapitel.version, kapitel.text) == (3, "Erste Fassung")
+
+
+def test_the_difference_between_two_versions_is_marked_word_by_word(client_as, konzept):
+    assert str(diff_html("Die Kinder <b> lernen gut.", "Die Kinder lernen sehr gut.")) == (
+        "Die Kinder <del>&lt;b&gt; </del>lernen <ins>sehr </ins>gut."
+    )
+    kapitel = _kapitel(konzept)
+    url = reverse("netzwerk:kapitel-versionen", args=[konzept.slug, kapitel.pk])
+    page = client_as("partner").get(url, {"a": 1, "b": 2}).content.decode()
+    assert "<ins>Jedes vierte Kind lebt in Armut.</ins>" in page
+    assert client_as("partner").get(url, {"a": "x", "b": "²"}).status_code == 200
+
+
+def test_the_status_moves_one_step_forward_or_back_and_the_decision_freezes(welt, konzept):
+    with pytest.raises(ValidationError, match="nur zu „Beteiligung“"):
+        services.konzept_status_set(konzept=konzept, status="beschlussvorlage")
+    services.konzept_status_set(konzept=konzept, status="beteiligung")
+    services.konzept_status_set(konzept=konzept, status="beschlussvorlage")
+    with pytest.raises(ValidationError, match="Gremium, Datum oder Beschlussnummer"):
+        services.konzept_status_set(konzept=konzept, status="beschlossen")
+    gremium = Gremium.objects.create(name="Jugendhilfeausschuss", slug="jha")
+    services.konzept_status_set(
+        konzept=konzept, status="beschlossen", gremium=gremium, decided_on="2026-11-20",
+        resolution="VO/22/0594",
+    )  # fmt: skip
+    konzept.refresh_from_db()
+    assert konzept.frozen and konzept.resolution == "VO/22/0594"
+    with pytest.raises(ValidationError, match="beschlossen"):
+        services.kapitel_save(
+            kapitel=_kapitel(konzept), title="x", text="y", base_version=2, user=None
+        )
+    with pytest.raises(ValidationError, match="beschlossen"):
+        services.konzept_status_set(konzept=konzept, status="entwurf")
+    with pytest.raises(ValidationError, match="beschlossen"):
+        services.kapitel_create(konzept=konzept, title="Neu", user=None)
+
+
+def test_partners_comment_during_beteiligung_and_the_coordination_answers(client_as, welt, konzept):
+    kapitel = _kapitel(konzept)
+    url = reverse("netzwerk:kommentar-create", args=[konzept.slug, kapitel.pk])
+    assert client_as("partner").post(url, {"text": "Zu früh"}).status_code == 404  # Entwurf
+    services.konzept_status_set(konzept=konzept, status="beteiligung")
+    client_as("partner").post(url, {"text": "Bitte die Kitas nennen."})
+    kommentar = Kommentar.objects.get()
+    assert kommentar.author == welt.users["partner"] and kommentar.version == 2
+    answer = reverse("netzwerk:kommentar-answer", args=[konzept.slug, kommentar.pk])
+    assert client_as("partner").post(answer, {"status": "aufgenommen"}).status_code == 404
+    client_as("koordination").post(answer, {"status": "aufgenommen", "answer": "Ergänzt."})
+    kommentar.refresh_from_db()
+    assert (kommentar.status, kommentar.answer) == ("aufgenommen", "Ergänzt.")
+    page = client_as("gremium").get(konzept.get_absolute_url()).content.decode()
+    assert "Bitte die Kitas nennen." in page and "Ergänzt." in page
+    services.konzept_status_set(konzept=konzept, status="beschlussvorlage")
+    assert client_as("partner").post(url, {"text": "Zu spät"}).status_code == 404
+    assert Kommentar.objects.count() == 1
+
+
+def test_the_public_reads_decided_concepts_only(client_as, konzept):
+    url = konzept.get_absolute_url()
+    assert client_as("anonym").get(url).status_code == 404
+    assert client_as("partner").get(url).status_code == 200
+    Konzept.objects.filter(pk=konzept.pk).update(status="beschlossen")
+    assert client_as("anonym").get(url).status_code == 200
+    listing = client_as("anonym").get(reverse("netzwerk:konzept-list")).content.decode()
+    assert "Präventionskonzept" in listing
+
+
+def test_markdown_in_chapters_is_sanitised(client_as, welt, konzept):
+    kapitel = _kapitel(konzept)
+    services.kapitel_save(
+        kapitel=kapitel, title="Ausgangslage", base_version=2, user=welt.users["koordination"],
+        text="## Ziel\n\n<script>alert(1)</script> [x](javascript:alert(1))",
+    )  # fmt: skip
+    page = client_as("partner").get(konzept.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "javascript:" not in page
+
+
+def test_only_the_coordination_creates_and_edits(client_as, konzept):
+    kapitel = _kapitel(konzept)
+    edit = reverse("netzwerk:kapitel-edit", args=[konzept.slug, kapitel.pk])
+    for role in ("partner", "moderation", "gremium"):
+        assert client_as(role).get(edit).status_code == 404
+    client_as("partner").post(reverse("netzwerk:konzept-list"), {"title": "Meins"})
+    assert Konzept.objects.count() == 1
+    client_as("koordination").post(
+        reverse("netzwerk:konzept-list"), {"title": "Integrationskonzept"}
+    )
+    assert Konzept.objects.filter(slug="integrationskonzept").exists()
+
+
+def test_the_coordination_moves_the_status_on_the_page(client_as, konzept):
+    client = client_as("koordination")
+    url = reverse("netzwerk:konzept-status", args=[konzept.slug])
+    page = client.get(konzept.get_absolute_url()).content.decode()
+    assert "Weiter zu: Beteiligung" in page
+    client.post(url, {"status": "beteiligung"})
+    client.post(url, {"status": "beschlussvorlage"})
+    page = client.post(url, {"status": "beschlossen"}, follow=True).content.decode()
+    assert "Dieses Feld ist zwingend erforderlich." in page
+    gremium = Gremium.objects.create(name="Jugendhilfeausschuss", slug="jha")
+    data = {"status": "beschlossen", "gremium": gremium.pk, "decided_on": "2026-11-20",
+            "resolution": "VO/22/0594"}  # fmt: skip
+    page = client.post(url, data, follow=True).content.decode()
+    assert "beschlossen von Jugendhilfeausschuss am 20.11.2026 (VO/22/0594)" in page
+    assert "Bearbeiten" not in page and "Kapitel hinzufügen" not in page
