@@ -5,13 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Gremium,
     Handlungsfeld,
+    Handlungsschwerpunkt,
     Lebensphase,
     Mail,
+    Massnahme,
     Querschnittsthema,
     Rolle,
     Rueckmeldung,
     Sozialraum,
     User,
+    Ziel,
 )
 
 
@@ -88,3 +91,28 @@ class GremiumAdmin(admin.ModelAdmin):
         if db_field.name == "members":
             kwargs["queryset"] = User.objects.filter(groups__name=Rolle.GREMIUM)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ZielInline(admin.TabularInline):
+    model = Ziel
+    extra = 1
+
+
+@admin.register(Handlungsschwerpunkt)
+class HandlungsschwerpunktAdmin(admin.ModelAdmin):
+    """The structure of a concept's measures: focal points with their goals."""
+
+    list_display = ["title", "konzept", "position"]
+    list_filter = ["konzept"]
+    inlines = [ZielInline]
+
+
+@admin.register(Massnahme)
+class MassnahmeAdmin(admin.ModelAdmin):
+    """Measures are set up here; their progress is noted on the portal's measure page."""
+
+    list_display = ["title", "ziel", "status", "progress", "forum"]
+    list_filter = ["status", "ziel__schwerpunkt__konzept"]
+    search_fields = ["title"]
+    autocomplete_fields = ["organisationen", "bedarfe", "angebote"]
+    readonly_fields = ["progress", "status"]

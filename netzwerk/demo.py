@@ -159,6 +159,7 @@ def _konzepte(users: dict[str, User]) -> None:
             answer="Ergänzt in der nächsten Fassung, mit den Zahlen des Sozialamts.",
             user=koordination,
         )
+    _massnahmen(konzept, users)
     integration, made = Konzept.objects.get_or_create(
         slug="integrationskonzept",
         defaults={"title": "Integrationskonzept 2024"},
@@ -181,3 +182,50 @@ def _konzepte(users: dict[str, User]) -> None:
             decided_on="2024-03-14",
             resolution="VO/22/0594",
         )
+
+
+MASSNAHMEN = {
+    "Übergänge gestalten": {
+        "Kein Kind geht beim Übergang Kita – Schule verloren": [
+            ("Gemeinsamer Übergabebogen Kita – Grundschule", "in_umsetzung", 60),
+            ("Tandems aus Erzieherinnen und Lehrkräften", "geplant", 0),
+        ],
+        "Jugendliche finden einen Anschluss nach der Schule": [
+            ("Berufsorientierung ab Klasse 8 mit dem Jobcenter", "umgesetzt", 100),
+        ],
+    },
+    "Familien früh erreichen": {
+        "Familien kennen die Angebote ab der Geburt": [
+            ("Willkommensbesuch für Neugeborene", "in_umsetzung", 40),
+            ("Elterncafé in jedem Sozialraum", "zurueckgestellt", 10),
+        ],
+    },
+}
+
+
+def _massnahmen(konzept, users: dict[str, User]) -> None:
+    """Focal points, goals and measures of the prevention concept, one with a progress note."""
+    from .konzepte import services
+    from .models import Handlungsschwerpunkt, Massnahme, Ziel
+
+    if konzept.schwerpunkte.exists():
+        return
+    for i, (schwerpunkt_title, ziele) in enumerate(MASSNAHMEN.items()):
+        schwerpunkt = Handlungsschwerpunkt.objects.create(
+            konzept=konzept, title=schwerpunkt_title, position=i
+        )
+        for j, (ziel_title, massnahmen) in enumerate(ziele.items()):
+            ziel = Ziel.objects.create(schwerpunkt=schwerpunkt, title=ziel_title, position=j)
+            for k, (title, status, progress) in enumerate(massnahmen):
+                Massnahme.objects.create(
+                    ziel=ziel, title=title, status=status, progress=progress, position=k
+                )
+    bogen = Massnahme.objects.get(title="Gemeinsamer Übergabebogen Kita – Grundschule")
+    services.notiz_create(
+        massnahme=bogen,
+        text="Der Bogen ist mit acht Kitas und vier Grundschulen abgestimmt; der Datenschutz "
+        "hat zugestimmt.",
+        progress=60,
+        status="in_umsetzung",
+        user=users["koordination"],
+    )

@@ -206,4 +206,14 @@ class Mail(models.Model):
 
 
 # Concept documents live in their own module; importing them here makes them the app's models.
-from .konzepte.models import Gremium, Kapitel, KapitelVersion, Kommentar, Konzept  # noqa: E402, F401
+from .konzepte.models import (  # noqa: E402, F401
+    Fortschrittsnotiz,
+    Gremium,
+    Handlungsschwerpunkt,
+    Kapitel,
+    KapitelVersion,
+    Kommentar,
+    Konzept,
+    Massnahme,
+    Ziel,
+)

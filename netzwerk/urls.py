@@ -33,6 +33,12 @@ netzwerk_patterns = [
         konzepte.kommentar_create,
         name="kommentar-create",
     ),
+    path("konzepte/<slug:slug>/massnahmen/", konzepte.massnahmen, name="massnahme-list"),
+    path(
+        "konzepte/<slug:slug>/massnahmen/<int:pk>/",
+        konzepte.massnahme_detail,
+        name="massnahme-detail",
+    ),
     path(
         "konzepte/<slug:slug>/kommentare/<int:pk>/antwort/",
         konzepte.kommentar_answer,

@@ -309,6 +309,17 @@ def _kommentar(welt) -> dict:
     return {"slug": kwargs["slug"], "pk": kommentar.pk}
 
 
+def _massnahme(welt) -> dict:
+    from netzwerk.models import Handlungsschwerpunkt, Konzept, Massnahme, Ziel
+
+    kwargs = _konzept(welt)
+    konzept = Konzept.objects.get(slug=kwargs["slug"])
+    schwerpunkt, _ = Handlungsschwerpunkt.objects.get_or_create(konzept=konzept, title="S")
+    ziel, _ = Ziel.objects.get_or_create(schwerpunkt=schwerpunkt, title="Z")
+    massnahme, _ = Massnahme.objects.get_or_create(ziel=ziel, title="M")
+    return {"slug": konzept.slug, "pk": massnahme.pk}
+
+
 @dataclass
 class Case:
     name: str
@@ -813,6 +824,13 @@ MATRIX = [
         kwargs=_kommentar,
         method="post",
         data={"status": "aufgenommen"},
+    ),
+    Case("netzwerk:massnahme-list", READ_KONZEPT, kwargs=_konzept),
+    Case(
+        "netzwerk:massnahme-detail",
+        READ_KONZEPT,
+        kwargs=_massnahme,
+        note="progress notes: the coordination, the forum's moderators, responsible partners",
     ),
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Gremium, Kapitel, Kommentar, Konzept
+from .models import Gremium, Kapitel, Kommentar, Konzept, Massnahme
 
 
 class KonzeptForm(forms.ModelForm):
@@ -62,3 +62,11 @@ class BeschlussForm(forms.Form):
     resolution_url = forms.URLField(
         label=_("Link zum Ratsinformationssystem"), required=False, assume_scheme="https"
     )
+
+
+class NotizForm(forms.Form):
+    text = forms.CharField(
+        label=_("Was ist passiert?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    progress = forms.IntegerField(label=_("Fortschritt in Prozent"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Status"), choices=Massnahme.Status.choices)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -148,3 +149,109 @@ class Kommentar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kapitel}: {self.text[:40]}"
+
+
+class Handlungsschwerpunkt(models.Model):
+    """A focal point of a concept; its goals carry the measures."""
+
+    konzept = models.ForeignKey(Konzept, on_delete=models.CASCADE, related_name="schwerpunkte")
+    title = models.CharField(_("Handlungsschwerpunkt"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Handlungsschwerpunkt")
+        verbose_name_plural = _("Handlungsschwerpunkte")
+        ordering = ["konzept", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Ziel(models.Model):
+    schwerpunkt = models.ForeignKey(
+        Handlungsschwerpunkt, on_delete=models.CASCADE, related_name="ziele"
+    )
+    title = models.CharField(_("Ziel"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Ziel")
+        verbose_name_plural = _("Ziele")
+        ordering = ["schwerpunkt", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Massnahme(models.Model):
+    class Status(models.TextChoices):
+        GEPLANT = "geplant", _("geplant")
+        IN_UMSETZUNG = "in_umsetzung", _("in Umsetzung")
+        UMGESETZT = "umgesetzt", _("umgesetzt")
+        ZURUECKGESTELLT = "zurueckgestellt", _("zurückgestellt")
+
+    ziel = models.ForeignKey(Ziel, on_delete=models.CASCADE, related_name="massnahmen")
+    title = models.CharField(_("Maßnahme"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    organisationen = models.ManyToManyField(
+        "akteure.Organisation", verbose_name=_("verantwortlich"), blank=True, related_name="+"
+    )
+    forum = models.ForeignKey(
+        "foren.Forum", verbose_name=_("Forum"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="massnahmen",
+    )  # fmt: skip
+    start = models.DateField(_("Beginn"), null=True, blank=True)
+    end = models.DateField(_("Ende"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.GEPLANT
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("Fortschritt in Prozent"), default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    # What it answers and what it creates: the forums' needs and the registry's offers.
+    bedarfe = models.ManyToManyField(
+        "foren.Beitrag", verbose_name=_("beantwortet Bedarfe"), blank=True, related_name="+"
+    )
+    angebote = models.ManyToManyField(
+        "akteure.Angebot", verbose_name=_("schafft Angebote"), blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        ordering = ["ziel", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="massnahme_fortschritt_hoechstens_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Fortschrittsnotiz(models.Model):
+    """A dated note on a measure: what happened, and the progress it stands at now."""
+
+    massnahme = models.ForeignKey(Massnahme, on_delete=models.CASCADE, related_name="notizen")
+    text = models.TextField(_("Was ist passiert?"), max_length=5000)
+    progress = models.PositiveSmallIntegerField(_("Fortschritt in Prozent"))
+    status = models.CharField(_("Status"), max_length=20, choices=Massnahme.Status.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("am"), default=timezone.now)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Fortschrittsnotiz")
+        verbose_name_plural = _("Fortschrittsnotizen")
+        ordering = ["massnahme", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.massnahme}: {self.created_at:%d.%m.%Y}"

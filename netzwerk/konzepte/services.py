@@ -125,3 +125,19 @@ def kommentar_answer(*, kommentar: Kommentar, status: str, answer: str, user) ->
     )
     kommentar.refresh_from_db()
     return kommentar
+
+
+@transaction.atomic
+def notiz_create(*, massnahme, text: str, progress: int, status: str, user):
+    """A progress note; the measure takes over its progress and status."""
+    from .models import Fortschrittsnotiz, Massnahme
+
+    if not 0 <= progress <= 100:
+        raise ValidationError(_("Der Fortschritt liegt zwischen 0 und 100 Prozent."))
+    if status not in Massnahme.Status.values:
+        raise ValidationError(_("Unbekannter Status."))
+    notiz = Fortschrittsnotiz.objects.create(
+        massnahme=massnahme, text=text.strip(), progress=progress, status=status, author=user
+    )
+    Massnahme.objects.filter(pk=massnahme.pk).update(progress=progress, status=status)
+    return notiz

@@ -4,7 +4,7 @@ the conflict shown), its versions and the difference between any two, the status
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..access import get_object_for_user, require_perm
 from ..rules import is_approved
-from . import services
+from . import selectors, services
 from .diff import diff_html
 from .forms import (
     AntwortForm,
@@ -21,8 +21,9 @@ from .forms import (
     KapitelNeuForm,
     KommentarForm,
     KonzeptForm,
+    NotizForm,
 )
-from .models import Kommentar, Konzept
+from .models import Kommentar, Konzept, Massnahme
 
 
 def konzept_list(request: HttpRequest) -> HttpResponse:
@@ -226,3 +227,52 @@ def kommentar_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Bitte wählen Sie: aufgenommen oder nicht aufgenommen."))
     return redirect(f"{konzept.get_absolute_url()}#kapitel-{kommentar.kapitel_id}")
+
+
+def massnahmen(request: HttpRequest, slug: str) -> HttpResponse:
+    """The measures of a concept as a tree, progress rolled up to goals and focal points."""
+    konzept = _konzept(request, slug)
+    return render(
+        request,
+        "netzwerk/konzepte/massnahmen.html",
+        {"konzept": konzept, "baum": selectors.massnahmen_baum(konzept)},
+    )
+
+
+def massnahme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    konzept = _konzept(request, slug)
+    massnahme = get_object_or_404(
+        Massnahme.objects.select_related("ziel__schwerpunkt", "forum"),
+        pk=pk,
+        ziel__schwerpunkt__konzept=konzept,
+    )
+    darf = request.user.has_perm("netzwerk.note_massnahme", massnahme)
+    form = None
+    if darf:
+        form = NotizForm(
+            request.POST or None,
+            initial={"progress": massnahme.progress, "status": massnahme.status},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.notiz_create(massnahme=massnahme, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Die Notiz ist gespeichert."))
+                return redirect("netzwerk:massnahme-detail", slug=konzept.slug, pk=massnahme.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "netzwerk/konzepte/massnahme_detail.html",
+        {
+            "konzept": konzept,
+            "massnahme": massnahme,
+            "notizen": massnahme.notizen.select_related("author"),
+            "organisationen": massnahme.organisationen.all(),
+            "bedarfe": massnahme.bedarfe.all() if is_approved(request.user) else [],
+            "angebote": massnahme.angebote.filter(is_public=True),
+            "form": form,
+        },
+    )

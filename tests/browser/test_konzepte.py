@@ -42,3 +42,28 @@ def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, ax
     assert page.locator(".diff ins").first.inner_text().startswith("zurücklassen:")
     violations += axe()
     assert violations == [], "\n".join(violations)
+
+
+def test_a_partner_notes_progress_on_their_measure(page, live_server, welt, login_as, axe):
+    from netzwerk.models import Handlungsschwerpunkt, Konzept, Massnahme, Ziel
+
+    konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    ziel = Ziel.objects.create(
+        schwerpunkt=Handlungsschwerpunkt.objects.create(konzept=konzept, title="Übergänge"),
+        title="Kein Kind geht verloren",
+    )
+    massnahme = Massnahme.objects.create(ziel=ziel, title="Übergabebogen", progress=20)
+    massnahme.organisationen.add(welt.organisation)
+    login_as(welt.users["partner"])
+    violations = []
+    page.goto(f"{live_server.url}{reverse('netzwerk:massnahme-list', args=[konzept.slug])}")
+    violations += axe()
+    page.get_by_role("link", name="Übergabebogen").click()
+    page.get_by_label("Was ist passiert?").fill("Mit allen Kitas abgestimmt.")
+    page.get_by_label("Fortschritt in Prozent").fill("70")
+    page.get_by_role("button", name="Notiz speichern").click()
+    assert page.get_by_text("Die Notiz ist gespeichert.").is_visible()
+    violations += axe()
+    massnahme.refresh_from_db()
+    assert massnahme.progress == 70
+    assert violations == [], "\n".join(violations)

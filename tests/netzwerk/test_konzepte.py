@@ -159,3 +159,73 @@ def test_the_coordination_moves_the_status_on_the_page(client_as, konzept):
     page = client.post(url, data, follow=True).content.decode()
     assert "beschlossen von Jugendhilfeausschuss am 20.11.2026 (VO/22/0594)" in page
     assert "Bearbeiten" not in page and "Kapitel hinzufügen" not in page
+
+
+# --- Measures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def massnahmen(welt, konzept):
+    from netzwerk.models import Handlungsschwerpunkt, Massnahme, Ziel
+
+    uebergaenge = Handlungsschwerpunkt.objects.create(konzept=konzept, title="Übergänge")
+    ziel = Ziel.objects.create(schwerpunkt=uebergaenge, title="Kein Kind geht verloren")
+    anderes = Ziel.objects.create(schwerpunkt=uebergaenge, title="Eltern wissen Bescheid")
+    a = Massnahme.objects.create(
+        ziel=ziel, title="Übergabebogen", progress=80, forum=welt.forum_members
+    )
+    Massnahme.objects.create(ziel=ziel, title="Patenschaften", progress=20)
+    Massnahme.objects.create(ziel=ziel, title="Ruht", progress=0, status="zurueckgestellt")
+    b = Massnahme.objects.create(ziel=anderes, title="Elternbrief", progress=50)
+    b.organisationen.add(welt.organisation)
+    return a, b
+
+
+def test_progress_rolls_up_to_goals_and_focal_points_in_constant_queries(
+    konzept, massnahmen, django_assert_max_num_queries
+):
+    from netzwerk.konzepte.selectors import massnahmen_baum
+
+    with django_assert_max_num_queries(5):
+        [schwerpunkt] = massnahmen_baum(konzept)
+    ziel, anderes = schwerpunkt.kinder
+    assert (ziel.progress, ziel.anzahl) == (50, 3)  # (80 + 20) / 2: the one put back not counted
+    assert anderes.progress == 50
+    assert schwerpunkt.progress == 50  # (80 + 20 + 50) / 3
+    from netzwerk.models import Handlungsschwerpunkt, Massnahme, Ziel
+
+    for i in range(10):
+        z = Ziel.objects.create(schwerpunkt=Handlungsschwerpunkt.objects.get(), title=f"Z{i}")
+        Massnahme.objects.create(ziel=z, title=f"M{i}", progress=10)
+    with django_assert_max_num_queries(5):
+        massnahmen_baum(konzept)
+
+
+def test_responsible_people_note_progress_on_their_measures_only(
+    client_as, welt, konzept, massnahmen
+):
+    forum_massnahme, org_massnahme = massnahmen
+
+    def url(m):
+        return reverse("netzwerk:massnahme-detail", args=[konzept.slug, m.pk])
+
+    note = {"text": "Bogen mit den Kitas abgestimmt.", "progress": 90, "status": "in_umsetzung"}
+    # The forum's moderator for the forum's measure; the partner for their organisation's.
+    assert client_as("moderation").post(url(forum_massnahme), note).status_code == 302
+    assert client_as("partner").post(url(forum_massnahme), note).status_code == 404
+    assert (
+        client_as("partner").post(url(org_massnahme), {**note, "progress": 60}).status_code == 302
+    )
+    assert client_as("moderation").post(url(org_massnahme), note).status_code == 404
+    forum_massnahme.refresh_from_db()
+    org_massnahme.refresh_from_db()
+    assert (forum_massnahme.progress, forum_massnahme.status) == (90, "in_umsetzung")
+    assert (
+        org_massnahme.progress == 60 and org_massnahme.notizen.get().author == welt.users["partner"]
+    )
+    page = client_as("partner").post(url(org_massnahme), {**note, "progress": 120})
+    assert page.status_code == 200 and "kleiner oder gleich 100" in page.content.decode()
+    listing = client_as("gremium").get(reverse("netzwerk:massnahme-list", args=[konzept.slug]))
+    assert (
+        "Übergabebogen" in listing.content.decode() and "Fortschritt: " in listing.content.decode()
+    )
