@@ -51,8 +51,9 @@ def kapitel_create(*, konzept: Konzept, title: str, user) -> Kapitel:
 def kapitel_save(*, kapitel: Kapitel, title: str, text: str, base_version: int, user) -> Kapitel:
     """Save a new version. `base_version` is the version the editor started from: if the chapter
     has moved on since, Konflikt (with the newer text) instead of overwriting it."""
+    # Only the chapter's row: PostgreSQL locks no nullable side of an outer join (updated_by).
     current = (
-        Kapitel.objects.select_for_update()
+        Kapitel.objects.select_for_update(of=("self",))
         .select_related("konzept", "updated_by")
         .get(pk=kapitel.pk)
     )
