@@ -15,6 +15,13 @@ def export_format(request) -> str | None:
     return fmt if fmt in FORMATS else None
 
 
+def lokalzeit(value) -> str:
+    """A moment as people read it in a table: local time, to the minute; empty if none."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
 def _cell(value) -> str | int | float:
     if value is None:
         return ""

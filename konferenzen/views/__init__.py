@@ -6,12 +6,15 @@ who manage an event."""
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from netzwerk.access import get_object_for_user
 
-from ..models import Veranstaltung
+from ..models import Anmeldung, Veranstaltung
 
 
 def verwaltet(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -31,3 +34,37 @@ def verwaltet(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, veranstaltung, *args, **kwargs)
 
     return wrapped
+
+
+def announce(request: HttpRequest, anmeldung: Anmeldung) -> None:
+    """What a registration came to: confirmed, or on the waiting list."""
+    if anmeldung.status == Anmeldung.Status.BESTAETIGT:
+        messages.success(request, _("Sie sind angemeldet. Die Bestätigung kommt per E-Mail."))
+    else:
+        messages.warning(
+            request,
+            _("Die Veranstaltung oder Ihre Arbeitsgruppe ist voll: Sie stehen auf der Warteliste "
+              "und rücken automatisch nach, sobald jemand absagt."),
+        )  # fmt: skip
+
+
+def announce_colleagues(request: HttpRequest, ergebnisse: list[tuple[Anmeldung, bool]]) -> None:
+    """What registering colleagues came to. An address registered before is only counted, not
+    named with its stored name or status: nobody learns about others' registrations here."""
+    neu = [a for a, created in ergebnisse if created]
+    if neu:
+        messages.success(
+            request,
+            _("Angemeldet: %(namen)s. Jede Person bekommt ihre eigene Bestätigung per E-Mail.")
+            % {"namen": ", ".join(f"{a.name} ({a.get_status_display()})" for a in neu)},
+        )
+    if schon := len(ergebnisse) - len(neu):
+        messages.info(
+            request,
+            ngettext(
+                "Eine Adresse war schon angemeldet.",
+                "%(n)s Adressen waren schon angemeldet.",
+                schon,
+            )
+            % {"n": schon},
+        )

@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .. import einladungen, selectors
 from ..forms import DelegierteFormSet, EinladungAnmeldungForm
 from ..models import Anmeldung, Einladung
+from . import announce, announce_colleagues
 
 
 def einladung(request: HttpRequest, token: str) -> HttpResponse:
@@ -74,7 +74,8 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                _announce(request, anmeldung, weitere)
+                announce(request, anmeldung)
+                announce_colleagues(request, weitere)
                 return redirect("konferenzen:anmeldung-manage", token=anmeldung.token)
     return render(
         request,
@@ -94,37 +95,3 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
             "formset": formset,
         },
     )
-
-
-def _announce(request, anmeldung: Anmeldung, weitere: list[Anmeldung]) -> None:
-    if anmeldung.status == Anmeldung.Status.BESTAETIGT:
-        messages.success(request, _("Sie sind angemeldet. Die Bestätigung kommt per E-Mail."))
-    else:
-        messages.warning(
-            request,
-            _("Die Veranstaltung oder Ihre Arbeitsgruppe ist voll: Sie stehen auf der Warteliste "
-              "und rücken automatisch nach, sobald jemand absagt."),
-        )  # fmt: skip
-    neu = [a for a, created in weitere if created]
-    if neu:
-        wartend = [a.name for a in neu if a.status == Anmeldung.Status.WARTELISTE]
-        messages.info(
-            request,
-            _("Außerdem angemeldet: %(namen)s. Jede Person bekommt ihre eigene Bestätigung.")
-            % {"namen": ", ".join(a.name for a in neu)},
-        )
-        if wartend:
-            messages.warning(
-                request, _("Auf der Warteliste: %(namen)s.") % {"namen": ", ".join(wartend)}
-            )
-    if schon := len(weitere) - len(neu):
-        # Not under which name or status: nobody learns about others' registrations here.
-        messages.info(
-            request,
-            ngettext(
-                "Eine Adresse war schon angemeldet.",
-                "%(n)s Adressen waren schon angemeldet.",
-                schon,
-            )
-            % {"n": schon},
-        )

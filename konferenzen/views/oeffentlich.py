@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from akteure.selectors import organisation_of_user
 from netzwerk.access import get_object_for_user, require_perm
@@ -16,6 +15,7 @@ from netzwerk.access import get_object_for_user, require_perm
 from .. import einlass, ical, selectors, services
 from ..forms import AnmeldungForm, DelegierteFormSet
 from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
+from . import announce, announce_colleagues
 
 
 def veranstaltung_list(request: HttpRequest) -> HttpResponse:
@@ -39,11 +39,14 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     user = request.user
+    now = timezone.now()
     gruppen = list(selectors.arbeitsgruppen_of(veranstaltung))
     meine = selectors.anmeldung_of(veranstaltung, user)
-    offen = veranstaltung.is_registration_open(timezone.now())
+    offen = veranstaltung.is_registration_open(now)
+    darf = user.has_perm("konferenzen.register", veranstaltung)
+    organisation = organisation_of_user(user) if darf else None
     form = None
-    if user.has_perm("konferenzen.register", veranstaltung) and offen and meine is None:
+    if darf and offen and meine is None:
         # Every field may stay empty: a POST without any is still a registration.
         data = request.POST if request.method == "POST" else None
         form = AnmeldungForm(data, veranstaltung=veranstaltung, gruppen=gruppen)
@@ -54,7 +57,7 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     name=user.display_name,
                     email=user.email,
                     user=user,
-                    organisation=organisation_of_user(user),
+                    organisation=organisation,
                     arbeitsgruppen=form.chosen(),
                     needs=form.cleaned_data["needs"],
                     on_list=form.cleaned_data["on_list"],
@@ -62,16 +65,7 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if anmeldung.status == Anmeldung.Status.BESTAETIGT:
-                    messages.success(
-                        request, _("Sie sind angemeldet. Die Bestätigung kommt per E-Mail.")
-                    )
-                else:
-                    messages.warning(
-                        request,
-                        _("Die Veranstaltung oder Ihre Arbeitsgruppe ist voll: Sie stehen auf der "
-                          "Warteliste und rücken automatisch nach, sobald jemand absagt."),
-                    )  # fmt: skip
+                announce(request, anmeldung)
                 return redirect("konferenzen:veranstaltung-detail", pk=veranstaltung.pk)
     elif request.method == "POST" and meine is not None:
         messages.info(request, _("Sie sind bereits angemeldet."))
@@ -88,13 +82,12 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "belegt": belegt,
             "meine": meine,
             "offen": offen,
-            "vorbei": veranstaltung.end < timezone.now(),
-            "jetzt": timezone.now(),
+            "vorbei": veranstaltung.end < now,
+            "jetzt": now,
             "ausgebucht": veranstaltung.capacity is not None and belegt >= veranstaltung.capacity,
             "form": form,
             # Registering colleagues needs an organisation to register them for.
-            "kollegium": user.has_perm("konferenzen.register", veranstaltung)
-            and organisation_of_user(user) is not None,
+            "kollegium": organisation is not None,
         },
     )
 
@@ -209,7 +202,7 @@ def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
                 except ValidationError as error:
                     formset._non_form_errors = formset.error_class(error.messages)
                 else:
-                    _announce_delegierte(request, ergebnisse)
+                    announce_colleagues(request, ergebnisse)
                     return redirect("konferenzen:delegierte", pk=veranstaltung.pk)
     return render(
         request,
@@ -224,26 +217,3 @@ def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
-
-
-def _announce_delegierte(request, ergebnisse) -> None:
-    neu = [a for a, created in ergebnisse if created]
-    schon = [a for a, created in ergebnisse if not created]
-    if neu:
-        messages.success(
-            request,
-            _("Angemeldet: %(namen)s. Jede Person bekommt ihre eigene Bestätigung per E-Mail.")
-            % {"namen": ", ".join(f"{a.name} ({a.get_status_display()})" for a in neu)},
-        )
-    if schon:
-        # The address was registered before: say so, but not under which name or status (the
-        # form should not tell anyone about other people's registrations).
-        messages.info(
-            request,
-            ngettext(
-                "Eine Adresse war schon angemeldet.",
-                "%(n)s Adressen waren schon angemeldet.",
-                len(schon),
-            )
-            % {"n": len(schon)},
-        )

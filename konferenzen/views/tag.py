@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from netzwerk.exports import export_format, table_response
+from netzwerk.exports import export_format, lokalzeit, table_response
 
 from .. import einlass, selectors
 from ..models import Anmeldung, Druck, Veranstaltung
@@ -256,9 +256,7 @@ def teilnehmerliste(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpR
                 a.organisation_label,
                 ", ".join(g.name for g in a.arbeitsgruppen.all()),
                 a.get_status_display(),
-                timezone.localtime(a.attended_at).strftime("%d.%m.%Y %H:%M")
-                if a.attended_at
-                else "",
+                lokalzeit(a.attended_at),
                 a.needs,
                 "ja" if a.on_list else "nein",
             ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from netzwerk.exports import export_format, table_response
+from netzwerk.exports import export_format, lokalzeit, table_response
 from netzwerk.rules import is_koordination
 
 from .. import einladungen, selectors, services
@@ -58,8 +58,8 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                     a.get_status_display(),
                     a.needs,
                     "ja" if a.on_list else "nein",
-                    _zeit(a.created_at),
-                    _zeit(a.attended_at),
+                    lokalzeit(a.created_at),
+                    lokalzeit(a.attended_at),
                 ]
                 for a in anmeldungen
             ),
@@ -157,11 +157,6 @@ def _recipients(form: EinladungVersandForm) -> tuple[list, str, list[str]]:
         fehler += fehler_datei
         label = _("Liste %(datei)s") % {"datei": data["datei"].name}
     return recipients, label, fehler
-
-
-def _zeit(value) -> str:
-    """Times in exports as people read them: local, to the minute."""
-    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
 def _als_liste(recipients) -> str:
@@ -262,9 +257,9 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                     e.email,
                     e.organisation_name,
                     e.get_status_display(),
-                    _zeit(e.sent_at),
-                    _zeit(e.reminded_at),
-                    _zeit(e.answered_at),
+                    lokalzeit(e.sent_at),
+                    lokalzeit(e.reminded_at),
+                    lokalzeit(e.answered_at),
                 ]
                 for e in einladungen_qs
             ),  # fmt: skip
