@@ -8,12 +8,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from netzwerk.mail import mail_queue
 from netzwerk.models import Rolle, User
 from netzwerk.rules import is_koordination
 from netzwerk.services import user_approve
+from netzwerk.text import unique_slug
 
 from .importer import check, execute, guess_mapping, read_table
 from .models import Angebot, Import, Organisation, Person, stale_before
@@ -47,21 +47,12 @@ def account_approve(*, user, approved_by, rolle: str, organisation: Organisation
     return user
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200] or "angebot"
-    slug, n = base, 1
-    while Angebot.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 @transaction.atomic
 def angebot_create(*, organisation: Organisation, form) -> Angebot:
     """A new offer counts as confirmed by its owner on the day it is entered."""
     angebot = form.save(commit=False)
     angebot.organisation = organisation
-    angebot.slug = _unique_slug(angebot.title)
+    angebot.slug = unique_slug(Angebot, angebot.title, "angebot")
     angebot.confirmed_at = timezone.now()
     angebot.save()
     form.save_m2m()

@@ -5,6 +5,8 @@ and code keeps its "<" as people wrote it), then nh3 (ammonia) on the result wit
 allow-list: no script, no style attribute or element, no event handlers, links only to http(s) and
 mailto, each with rel="noopener noreferrer nofollow". Images are dropped: an external image would
 tell a third party who reads the page (DSGVO).
+
+Also here: unique slugs made from titles people type.
 """
 
 import markdown
@@ -46,3 +48,16 @@ def render_markdown(text: str, *, top: int = 3) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def unique_slug(model, text: str, fallback: str, *, cut: int = 200) -> str:
+    """A slug for `text` (its first `cut` characters) that no row of `model` has yet: "titel",
+    then "titel-2", ... (leave room for the suffix in the field's max_length)."""
+    from django.utils.text import slugify
+
+    base = slugify(text)[:cut] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

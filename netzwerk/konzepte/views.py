@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import get_object_for_user, require_perm
 from ..rules import is_approved
+from ..text import unique_slug
 from . import selectors, services
 from .diff import diff_html
 from .forms import (
@@ -35,22 +35,13 @@ def konzept_list(request: HttpRequest) -> HttpResponse:
         form = KonzeptForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             konzept = form.save(commit=False)
-            konzept.slug = _unique_slug(konzept.title)
+            konzept.slug = unique_slug(Konzept, konzept.title, "konzept", cut=180)
             konzept.save()
             messages.success(request, _("Das Konzept ist angelegt; fügen Sie Kapitel hinzu."))
             return redirect(konzept)
     return render(
         request, "netzwerk/konzepte/konzept_list.html", {"konzepte": konzepte, "form": form}
     )
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "konzept"
-    slug, n = base, 1
-    while Konzept.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _konzept(request, slug: str, perm: str = "netzwerk.read_konzept") -> Konzept:
