@@ -205,7 +205,9 @@ class Mail(models.Model):
         return f"<mail-{self.pk}@netzwerkportal>"
 
 
-# Concept documents live in their own module; importing them here makes them the app's models.
+# Concept documents and status reports live in their own modules; importing them here makes
+# them the app's models.
+from .berichte.models import Sachstandsbericht  # noqa: E402, F401
 from .konzepte.models import (  # noqa: E402, F401
     Fortschrittsnotiz,
     Gremium,
@@ -215,5 +217,6 @@ from .konzepte.models import (  # noqa: E402, F401
     Kommentar,
     Konzept,
     Massnahme,
+    Meilenstein,
     Ziel,
 )

@@ -12,6 +12,8 @@ FLOORS = ["netzwerk", "akteure", "foren", "konferenzen"]
 TOP_FLOOR = {
     "netzwerk/dashboard.py",
     "netzwerk/views.py",
+    "netzwerk/berichte/inhalt.py",
+    "netzwerk/konzepte/zeitleiste.py",
     "netzwerk/management/commands/demo_data.py",
 }
 

@@ -219,6 +219,8 @@ class Massnahme(models.Model):
         "akteure.Angebot", verbose_name=_("schafft Angebote"), blank=True, related_name="+"
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # When its owners were last asked for a progress note (netzwerk.konzepte.erinnerung).
+    reminded_at = models.DateTimeField(_("zuletzt erinnert"), null=True, blank=True)
 
     class Meta:
         app_label = "netzwerk"
@@ -255,3 +257,29 @@ class Fortschrittsnotiz(models.Model):
 
     def __str__(self) -> str:
         return f"{self.massnahme}: {self.created_at:%d.%m.%Y}"
+
+
+class Meilenstein(models.Model):
+    """A step of the process entered by the coordination ("Juni 2022: Lenkungskreis gegründet");
+    the timeline adds the network's past events and the concepts' decisions by itself."""
+
+    date = models.DateField(_("Datum"))
+    title = models.CharField(_("Meilenstein"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True, max_length=2000)
+    konzept = models.ForeignKey(
+        Konzept, verbose_name=_("Konzept"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="meilensteine",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("eingetragen"), default=timezone.now)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Meilenstein")
+        verbose_name_plural = _("Meilensteine")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y}: {self.title}"
