@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes: events that start within KONFERENZEN_ERINNERUNG_STUNDEN get their one
     # reminder to the confirmed participants.
     "veranstaltungen-erinnern": {"task": "konferenzen.tasks.send_reminders", "schedule": 900.0},
+    # Daily: owners of measures without a progress note for KONZEPTE_NOTIZ_ERINNERUNG_TAGE.
+    "massnahmen-erinnern": {"task": "netzwerk.tasks.remind_massnahmen", "schedule": 86_400.0},
 }
 
 if REDIS_URL:
@@ -317,6 +319,11 @@ KONFERENZEN_EINLADUNG_CHUNK = env.int("KONFERENZEN_EINLADUNG_CHUNK", default=200
 FOREN_DOKUMENT_MAX_BYTES = env.int("FOREN_DOKUMENT_MAX_BYTES", default=20_000_000)
 # Public interest form: at most this many submissions per address and hour.
 FOREN_INTERESSE_PRO_STUNDE = env.int("FOREN_INTERESSE_PRO_STUNDE", default=5)
+
+# --- Konzepte ----------------------------------------------------------------------------------
+# Owners of a measure (geplant, in Umsetzung) without a progress note for this many days are asked
+# for one, at most once in this many days (netzwerk.konzepte.erinnerung).
+KONZEPTE_NOTIZ_ERINNERUNG_TAGE = env.int("KONZEPTE_NOTIZ_ERINNERUNG_TAGE", default=90)
 
 # --- The network this installation serves (Impressum, e-mails) -------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Netzwerkportal")
