@@ -260,7 +260,7 @@ def _auftakt(today, users) -> None:
             "start": start,
             "end": start.replace(hour=13),
             "place": "Stadtteilzentrum Nord",
-            "visibility": Veranstaltung.Sichtbarkeit.MEMBERS,
+            "visibility": Veranstaltung.Sichtbarkeit.PUBLIC,
             "capacity": 60,
         },
     )
