@@ -4,8 +4,9 @@ from akteure.models import Angebot
 from akteure.selectors import organisation_of_user, personen_for_review
 from foren.selectors import foren_moderated_by, foren_with_member, interessen_open
 
+from .berichte.selectors import berichte_fuer
 from .context_processors import Rollen
-from .models import Rueckmeldung
+from .models import Rueckmeldung, Sachstandsbericht
 from .selectors import accounts_awaiting_approval
 
 
@@ -25,4 +26,12 @@ def dashboard_context(user, rollen: Rollen) -> dict:
         context["meine_organisation"] = organisation
         if organisation is not None:
             context["meine_angebote"] = list(organisation.angebote.order_by("confirmed_at"))
+        # Committee members find the reports meant for their committees here.
+        context["meine_gremien"] = list(user.gremien.all())
+        if context["meine_gremien"]:
+            context["gremium_berichte"] = list(
+                berichte_fuer(user).filter(
+                    gremium__members=user, status=Sachstandsbericht.Status.FERTIG
+                )[:10]
+            )
     return context

@@ -1,5 +1,7 @@
 """Demo network, ground floor: vocabularies and the demo accounts for every role."""
 
+from datetime import date
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -88,6 +90,7 @@ def build() -> dict[str, User]:
     if not Authenticator.objects.filter(user=koordination, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(koordination, DEMO_TOTP_SECRET)
     _konzepte(users)
+    _meilensteine(users)
     return users
 
 
@@ -227,5 +230,61 @@ def _massnahmen(konzept, users: dict[str, User]) -> None:
         "hat zugestimmt.",
         progress=60,
         status="in_umsetzung",
+        user=users["koordination"],
+    )
+
+
+MEILENSTEINE = [
+    (date(2022, 6, 1), "Lenkungskreis gegründet", "Die stellvertretende Bürgermeisterin, die "
+     "Leitungen von Jugend- und Sozialamt und die Teamleitungen steuern den Aufbau."),
+    (date(2023, 1, 31), "Befragung der Fachkräfte", "Was läuft gut, was fehlt, welche Impulse "
+     "gibt es? Schulen, Kitas, Beratungsstellen und Vereine haben geantwortet."),
+    (date(2023, 3, 31), "Bestandsaufnahme der Angebote abgeschlossen", "Die Angebote für Familien, "
+     "Kinder und Jugendliche sind nach Lebensphasen und Sozialräumen erfasst."),
+]  # fmt: skip
+
+
+def _meilensteine(users: dict[str, User]) -> None:
+    """Steps of the process the coordination entered; the timeline adds the past events and the
+    decisions by itself. The start of the prevention concept's consultation is linked to it."""
+    from .models import Konzept, Meilenstein
+
+    koordination = users["koordination"]
+    for day, title, description in MEILENSTEINE:
+        Meilenstein.objects.get_or_create(
+            title=title,
+            defaults={"date": day, "description": description, "created_by": koordination},
+        )
+    konzept = Konzept.objects.get(slug="praeventionskonzept")
+    Meilenstein.objects.get_or_create(
+        title="Beteiligung am Präventionskonzept begonnen",
+        defaults={
+            "date": timezone.localdate(konzept.status_changed_at),
+            "description": "Die Partner kommentieren die Kapitel bis zur Beschlussvorlage.",
+            "konzept": konzept,
+            "created_by": koordination,
+        },
+    )
+
+
+def berichte(users: dict[str, User]) -> None:
+    """A status report for the youth welfare committee over the last quarter, once every app has
+    its demo data (the demo command calls this last). Rendered by the worker, or in-process."""
+    from .berichte.services import bericht_create, standard_zeitraum
+    from .models import Gremium, Sachstandsbericht
+
+    if Sachstandsbericht.objects.exists():
+        return
+    von, _ = standard_zeitraum(timezone.localdate())
+    bericht_create(
+        gremium=Gremium.objects.get(slug="jugendhilfeausschuss"),
+        konzept=None,
+        period_start=von,
+        period_end=timezone.localdate(),
+        sections=Sachstandsbericht.Abschnitt.values,
+        summary="Das Netzwerk ist im Berichtszeitraum **gewachsen**: die Auftaktwerkstatt im "
+        "Sozialraum Nord hat neue Partner gebracht, das Präventionskonzept ist in der Beteiligung.",
+        outlook="Im nächsten Quartal legt die Koordination das Präventionskonzept als "
+        "Beschlussvorlage vor.",
         user=users["koordination"],
     )

@@ -1,10 +1,68 @@
 """PDFs from templates under templates/pdf/, by WeasyPrint, in the worker (never in a request).
 
-WeasyPrint fetches nothing: no network, no files (everything, images and QR codes too, is inline
-as data: URLs), so no text in a document can make it load a resource.
+WeasyPrint fetches nothing from outside the portal: images and QR codes are inline `data:` URLs,
+and the typeface comes from the pinned font package through the portal's own address
+(`SCHRIFTEN`). Every other address (file://, another host, another path, even a page of the
+portal) is refused and logged, so no text in a document can make the worker load a resource.
 """
 
+import logging
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# The base address of every document: relative links resolve to it, and only its typeface path
+# is served (from the package font-source-sans-pro, never from the system or the network).
+INTERN = "https://netzwerkportal.intern/"
+SCHRIFTEN = f"{INTERN}schrift/"
+
+
+class Verweigert(ValueError):
+    """An address outside the portal (or not its typeface) that a document asked for."""
+
+
+def schriftdatei(name: str) -> Path:
+    """The font file behind SCHRIFTEN + name; only plain .ttf names of the package."""
+    import font_source_sans_pro
+
+    folder = Path(font_source_sans_pro.font_directory)
+    if "/" in name or "\\" in name or not name.endswith(".ttf"):
+        raise Verweigert(name)
+    path = folder / name
+    if not path.is_file():
+        raise Verweigert(name)
+    return path
+
+
+@cache
+def _fetcher_class():
+    import weasyprint
+    from weasyprint.urls import URLFetcherResponse
+
+    class PortalFetcher(weasyprint.URLFetcher):
+        """data: URLs and the portal's typeface; nothing else."""
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if url.startswith(SCHRIFTEN):
+                path = schriftdatei(unquote(urlsplit(url).path.removeprefix("/schrift/")))
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"}
+                )
+            logger.warning("PDF: Abruf verweigert: %s", url[:200])
+            raise Verweigert(f"Nicht erlaubt: {url[:200]}")
+
+    return PortalFetcher
+
+
+def url_fetcher():
+    return _fetcher_class()(allowed_protocols=("data", "https"), allow_redirects=False)
 
 
 class Pdf(bytes):
@@ -13,12 +71,12 @@ class Pdf(bytes):
     pages: int = 0
 
 
-def render_pdf(template: str, context: dict) -> Pdf:
+def render_pdf(template: str, context: dict, *, variant: str | None = None) -> Pdf:
+    """`variant="pdf/ua-1"` writes a tagged, accessible PDF (PDF/UA-1)."""
     import weasyprint
 
     html = render_to_string(template, context)
-    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
-    pdf = Pdf(document.write_pdf())
+    document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=url_fetcher()).render()
+    pdf = Pdf(document.write_pdf(pdf_variant=variant))
     pdf.pages = len(document.pages)
     return pdf

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from . import mail
+from .berichte import services as berichte
+from .konzepte import erinnerung
 
 HEARTBEAT_KEY = "netzwerk:heartbeat"
 # Seconds; must stay below the Redis transport's visibility_timeout (1 hour by default), or a
@@ -32,6 +34,12 @@ def send_mail(self, *, mail_id: int) -> str:
 
 
 @shared_task
+def render_bericht(*, bericht_id: int) -> str:
+    """No automatic retry: a report that fails shows its error, and a person starts it again."""
+    return berichte.bericht_render(bericht_id=bericht_id)
+
+
+@shared_task
 def recover_mails() -> int:
     """Celery beat: lost dispatches and mails of dead workers go out after all."""
     return mail.mails_recover()
@@ -43,3 +51,9 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=600)
     return now
+
+
+@shared_task
+def remind_massnahmen() -> int:
+    """Celery beat, daily: owners of measures without a recent progress note are asked for one."""
+    return erinnerung.massnahmen_erinnern()

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .berichte import views as berichte
 from .konzepte import views as konzepte
+from .konzepte.zeitleiste_views import zeitleiste_view
 from .rules import is_koordination
 
 netzwerk_patterns = [
@@ -19,6 +21,7 @@ netzwerk_patterns = [
     path("koordination/postausgang/<int:pk>/erneut/", views.mail_resend_view, name="mail-resend"),
     # Concept documents (netzwerk/konzepte)
     path("konzepte/", konzepte.konzept_list, name="konzept-list"),
+    path("konzepte/zeitleiste/", zeitleiste_view, name="zeitleiste"),
     path("konzepte/<slug:slug>/", konzepte.konzept_detail, name="konzept-detail"),
     path("konzepte/<slug:slug>/status/", konzepte.konzept_status, name="konzept-status"),
     path("konzepte/<slug:slug>/kapitel/", konzepte.kapitel_create, name="kapitel-create"),
@@ -44,6 +47,16 @@ netzwerk_patterns = [
         konzepte.kommentar_answer,
         name="kommentar-answer",
     ),
+]
+
+netzwerk_patterns += [
+    # Status reports (netzwerk/berichte)
+    path("berichte/", berichte.bericht_list, name="bericht-list"),
+    path("berichte/<int:nummer>/", berichte.bericht_detail, name="bericht-detail"),
+    path("berichte/<int:nummer>/pdf/", berichte.bericht_download, name="bericht-download"),
+    path("berichte/<int:nummer>/erneut/", berichte.bericht_retry, name="bericht-retry"),
+    path("berichte/<int:nummer>/oeffentlich/", berichte.bericht_publish, name="bericht-publish"),
+    path("berichte/oeffentlich/<str:token>/", berichte.bericht_public, name="bericht-public"),
 ]
 
 admin.site.site_header = f"{settings.PORTAL_NAME}: Verwaltung"

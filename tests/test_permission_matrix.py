@@ -320,6 +320,43 @@ def _massnahme(welt) -> dict:
     return {"slug": konzept.slug, "pk": massnahme.pk}
 
 
+def _bericht(welt) -> dict:
+    """A finished report for a committee that "gremium" belongs to, with a public link."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from netzwerk.models import Gremium, Sachstandsbericht
+
+    gremium, _ = Gremium.objects.get_or_create(slug="jha", defaults={"name": "JHA"})
+    gremium.members.add(welt.users["gremium"])
+    bericht = Sachstandsbericht.objects.filter(nummer=1).first()
+    if bericht is None:
+        content = b"%PDF-1.7 Bericht"
+        bericht = Sachstandsbericht.objects.create(
+            nummer=1, gremium=gremium, period_start="2026-07-01", period_end="2026-09-30",
+            sections=["zusammenfassung"], status="fertig", public_token="oeffentlich-" + "x" * 30,
+            file=default_storage.save("berichte/matrix.pdf", ContentFile(content)),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )  # fmt: skip
+    return {"nummer": bericht.nummer}
+
+
+def _bericht_token(welt) -> dict:
+    from netzwerk.models import Sachstandsbericht
+
+    _bericht(welt)
+    token = "oeffentlich-" + "x" * 30
+    Sachstandsbericht.objects.filter(nummer=1).update(public_token=token)  # publish may unset it
+    return {"token": token}
+
+
+def _gremium_member(welt) -> dict:
+    _bericht(welt)
+    return {}
+
+
 @dataclass
 class Case:
     name: str
@@ -832,6 +869,48 @@ MATRIX = [
         kwargs=_massnahme,
         note="progress notes: the coordination, the forum's moderators, responsible partners",
     ),
+    Case("netzwerk:zeitleiste", {**APPROVED, "anonym": 302}, note="approved accounts"),
+    Case(
+        "netzwerk:zeitleiste",
+        {**NOBODY_BUT, "koordination": 302},
+        method="post",
+        data={"date": "2023-08-15", "title": "Auftaktworkshop"},
+        note="entering a milestone: the coordination",
+    ),
+    # Status reports: the coordination all, a committee's members their committee's.
+    Case(
+        "netzwerk:bericht-list", {**NOBODY_BUT, "gremium": 200, "koordination": 200},
+        kwargs=_gremium_member,
+    ),  # fmt: skip
+    Case(
+        "netzwerk:bericht-list",
+        {**NOBODY_BUT, "gremium": 403, "koordination": 200},
+        kwargs=_gremium_member,
+        method="post",
+        note="asking for a report: the coordination (empty form: shown again with its errors)",
+    ),
+    Case(
+        "netzwerk:bericht-detail",
+        {**NOBODY_BUT, "gremium": 200, "koordination": 200},
+        kwargs=_bericht,
+    ),
+    Case(
+        "netzwerk:bericht-download",
+        {**NOBODY_BUT, "gremium": 200, "koordination": 200},
+        kwargs=_bericht,
+    ),
+    Case(
+        "netzwerk:bericht-retry", {**NOBODY_BUT, "koordination": 302}, kwargs=_bericht,
+        method="post",
+    ),  # fmt: skip
+    Case(
+        "netzwerk:bericht-publish", {**NOBODY_BUT, "koordination": 302}, kwargs=_bericht,
+        method="post", data={"public": "0"},
+    ),  # fmt: skip
+    Case(
+        "netzwerk:bericht-public", PUBLIC, kwargs=_bericht_token,
+        note="the public link: anyone who has it",
+    ),  # fmt: skip
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),
     Case("account_signup", ENTRANCE),

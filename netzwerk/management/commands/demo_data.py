@@ -24,6 +24,7 @@ class Command(BaseCommand):
             akteure_demo.build(users)
             foren_demo.build(users)
             konferenzen_demo.build(users)
+            netzwerk_demo.berichte(users)
         if not quiet:
             self.stdout.write(logins_text())
 

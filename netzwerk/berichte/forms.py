@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..konzepte.models import Gremium, Konzept
+from .models import Sachstandsbericht
+
+
+class BerichtForm(forms.Form):
+    """What a coordinator chooses: for whom, which period, which sections, and two texts."""
+
+    gremium = forms.ModelChoiceField(
+        label=_("Für das Gremium"), queryset=Gremium.objects.all(),
+        error_messages={"required": _("Bitte wählen Sie das Gremium."),
+                        "invalid_choice": _("Dieses Gremium gibt es nicht (mehr).")},
+    )  # fmt: skip
+    konzept = forms.ModelChoiceField(
+        label=_("Maßnahmen aus dem Konzept"), queryset=Konzept.objects.all(), required=False,
+        empty_label=_("aus allen Konzepten"),
+    )  # fmt: skip
+    period_start = forms.DateField(
+        label=_("Berichtszeitraum von"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Bitte geben Sie den Beginn an."),
+                        "invalid": _("Bitte ein Datum wie 01.07.2026 angeben.")},
+    )  # fmt: skip
+    period_end = forms.DateField(
+        label=_("bis"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Bitte geben Sie das Ende an."),
+                        "invalid": _("Bitte ein Datum wie 30.09.2026 angeben.")},
+    )  # fmt: skip
+    sections = forms.MultipleChoiceField(
+        label=_("Abschnitte"), choices=Sachstandsbericht.Abschnitt.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte wählen Sie mindestens einen Abschnitt.")},
+    )  # fmt: skip
+    summary = forms.CharField(
+        label=_("Einleitung (optional)"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Steht vor den Kennzahlen der Zusammenfassung. Markdown möglich."),
+    )  # fmt: skip
+    outlook = forms.CharField(
+        label=_("Ausblick (optional)"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Steht vor den kommenden Veranstaltungen und Maßnahmen. Markdown möglich."),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        von, bis = data.get("period_start"), data.get("period_end")
+        if von and bis and von > bis:
+            self.add_error("period_end", _("Der Berichtszeitraum endet vor seinem Beginn."))
+        return data

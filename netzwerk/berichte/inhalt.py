@@ -1,0 +1,304 @@
+"""What a status report says: the figures of each section, read at one moment (the report's
+`stand`). This module is netzwerk's top floor: it reads the other apps through their selectors and
+models (tests/test_floors.py allows it, and only it and the dashboard, to do so).
+
+A report may get a public link, so it names only what the public may see: public forums' needs,
+public events (the others count in the figures only), public offers.
+A constant number of queries per section, whatever the size of the network.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from akteure.models import Angebot, Organisation
+from akteure.selectors import praeventionskette
+from foren.models import Beitrag, Forum, Mitgliedschaft
+from konferenzen.models import Anmeldung, Veranstaltung
+from konferenzen.selectors import teilnahme_statistik
+
+from ..konzepte.models import Konzept, Massnahme
+from ..konzepte.selectors import massnahmen_baum
+from ..konzepte.zeitleiste import zeitleiste
+from ..pdf import SCHRIFTEN
+from . import diagramme
+from .models import Sachstandsbericht
+
+Abschnitt = Sachstandsbericht.Abschnitt
+TOP_BEDARFE = 3
+AUSBLICK_TAGE = 120
+
+
+@dataclass(frozen=True)
+class Zeitraum:
+    von: date
+    bis: date
+
+    @property
+    def anfang(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.von, time.min))
+
+    @property
+    def ende(self) -> datetime:
+        """The first moment after the period (its last day counts whole)."""
+        return timezone.make_aware(datetime.combine(self.bis + timedelta(days=1), time.min))
+
+    def q(self, feld: str) -> Q:
+        return Q(**{f"{feld}__gte": self.anfang, f"{feld}__lt": self.ende})
+
+
+def _count(queryset, column: str) -> Coalesce:
+    counted = (
+        queryset.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _zeitleiste(bericht, zeitraum: Zeitraum, now) -> dict:
+    eintraege = [
+        (eintrag, zeitraum.von <= eintrag.date <= zeitraum.bis)
+        for eintrag in zeitleiste(bis=min(zeitraum.bis, timezone.localdate(now)), user=None)
+    ]
+    return {"eintraege": eintraege, "im_zeitraum": sum(im for _, im in eintraege)}
+
+
+def _foren(bericht, zeitraum: Zeitraum, now) -> dict:
+    sitzungen = Veranstaltung.objects.filter(zeitraum.q("start"), start__lt=now)
+    foren = list(
+        Forum.objects.select_related("handlungsfeld")
+        .annotate(
+            mitglieder=_count(Mitgliedschaft.objects.all(), "forum"),
+            sitzungen=_count(sitzungen, "forum"),
+            offene_bedarfe=_count(
+                Beitrag.objects.filter(art=Beitrag.Art.BEDARF, status=Beitrag.Status.OFFEN),
+                "forum",
+            ),
+            neue_beitraege=_count(Beitrag.objects.filter(zeitraum.q("created_at")), "forum"),
+        )
+        .order_by("status", "name")
+    )
+    # The most discussed open needs of the public forums; members-only forums show figures only.
+    bedarfe: dict[int, list] = {}
+    for beitrag in (
+        Beitrag.objects.filter(
+            art=Beitrag.Art.BEDARF,
+            status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
+            forum__visibility=Forum.Sichtbarkeit.PUBLIC,
+        )
+        .annotate(n_kommentare=Count("kommentare"))
+        .order_by("forum", "-n_kommentare", "-created_at")
+        .only("pk", "title", "forum_id", "status")
+    ):
+        liste = bedarfe.setdefault(beitrag.forum_id, [])
+        if len(liste) < TOP_BEDARFE:
+            liste.append(beitrag)
+    for forum in foren:
+        forum.top_bedarfe = bedarfe.get(forum.pk, [])
+    aktiv = [f for f in foren if f.status == Forum.Status.AKTIV]
+    return {
+        "foren": foren,
+        "aktiv": len(aktiv),
+        "mitglieder": sum(f.mitglieder for f in foren),
+        "sitzungen": sum(f.sitzungen for f in foren),
+        "offene_bedarfe": sum(f.offene_bedarfe for f in foren),
+    }
+
+
+def _veranstaltungen(bericht, zeitraum: Zeitraum, now) -> dict:
+    im_zeitraum = Veranstaltung.objects.filter(zeitraum.q("start"), start__lt=now)
+    statistik = teilnahme_statistik(im_zeitraum, now=now)
+    belegt = Q(anmeldungen__status__in=Anmeldung.BELEGT)
+    gekommen = Q(anmeldungen__status=Anmeldung.Status.TEILGENOMMEN)
+    liste = list(
+        im_zeitraum.filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
+        .annotate(belegt=Count("anmeldungen", filter=belegt))
+        .annotate(gekommen=Count("anmeldungen", filter=gekommen))
+        .select_related("forum")
+        .order_by("start")
+    )
+    nach_typ = [(g.name, g.teilgenommen) for g in statistik.nach_typ]
+    nach_phase = [(g.name, g.teilgenommen) for g in statistik.nach_lebensphase]
+    return {
+        "statistik": statistik,
+        "liste": liste,
+        "anzahl": im_zeitraum.count(),
+        "nicht_oeffentlich": im_zeitraum.exclude(
+            visibility=Veranstaltung.Sichtbarkeit.PUBLIC
+        ).count(),
+        "balken_typ": diagramme.balken(nach_typ),
+        "balken_phase": diagramme.balken(nach_phase),
+    }
+
+
+def _massnahmen(bericht, zeitraum: Zeitraum, now) -> dict:
+    konzepte = (
+        [bericht.konzept]
+        if bericht.konzept_id
+        else list(Konzept.objects.filter(schwerpunkte__isnull=False).distinct())
+    )
+    letzte = dict(
+        Massnahme.objects.filter(ziel__schwerpunkt__konzept__in=konzepte)
+        .annotate(letzte=Max("notizen__created_at"))
+        .values_list("pk", "letzte")
+    )
+    notizen_im_zeitraum = Massnahme.objects.filter(
+        ziel__schwerpunkt__konzept__in=konzepte
+    ).aggregate(n=Count("notizen", filter=zeitraum.q("notizen__created_at")))["n"]
+    baeume, status = [], dict.fromkeys(Massnahme.Status.values, 0)
+    for konzept in konzepte:
+        baum = massnahmen_baum(konzept)
+        for schwerpunkt in baum:
+            for ziel in schwerpunkt.kinder:
+                for massnahme in ziel.kinder:
+                    massnahme.letzte_notiz = letzte.get(massnahme.pk)
+                    status[massnahme.status] += 1
+        diagramm = [(k.objekt.title, k.progress or 0) for k in baum]
+        baeume.append(
+            {"konzept": konzept, "baum": baum, "balken": diagramme.balken(diagramm, maximum=100)}
+        )
+    labels = dict(Massnahme.Status.choices)
+    zaehlend = [
+        m.progress
+        for b in baeume
+        for s in b["baum"]
+        for z in s.kinder
+        for m in z.kinder
+        if m.status != Massnahme.Status.ZURUECKGESTELLT
+    ]
+    return {
+        "konzepte": baeume,
+        "status": [(labels[key], n) for key, n in status.items()],
+        "anzahl": sum(status.values()),
+        "umgesetzt": status[Massnahme.Status.UMGESETZT],
+        "fortschritt": round(sum(zaehlend) / len(zaehlend)) if zaehlend else None,
+        "notizen_im_zeitraum": notizen_im_zeitraum,
+    }
+
+
+def _praeventionskette(bericht, zeitraum: Zeitraum, now) -> dict:
+    karte = praeventionskette(user=AnonymousUser())
+    luecken = [
+        (row["phase"].name, cell["feld"].name)
+        for row in karte["rows"]
+        for cell in row["cells"]
+        if cell["n"] == 0
+    ]
+    return {"karte": karte, "luecken": luecken}
+
+
+def _neue_akteure(bericht, zeitraum: Zeitraum, now) -> dict:
+    # Organisations have no creation date of their own; their history records when they came.
+    neue = Organisation.history.filter(zeitraum.q("history_date"), history_type="+")
+    organisationen = list(
+        Organisation.objects.filter(pk__in=neue.values("id"))
+        .select_related("typ", "sozialraum")
+        .order_by("name")
+    )
+    angebote = list(
+        Angebot.objects.public()
+        .filter(zeitraum.q("created_at"))
+        .select_related("organisation")
+        .prefetch_related("lebensphasen")
+        .order_by("title")
+    )
+    return {"organisationen": organisationen, "angebote": angebote}
+
+
+def _ausblick(bericht, zeitraum: Zeitraum, now) -> dict:
+    bis = now + timedelta(days=AUSBLICK_TAGE)
+    veranstaltungen = list(
+        Veranstaltung.objects.filter(start__gte=now, start__lt=bis)
+        .filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
+        .order_by("start")
+    )
+    massnahmen = Massnahme.objects.filter(
+        status__in=[Massnahme.Status.GEPLANT, Massnahme.Status.IN_UMSETZUNG]
+    ).select_related("ziel__schwerpunkt__konzept")
+    if bericht.konzept_id:
+        massnahmen = massnahmen.filter(ziel__schwerpunkt__konzept=bericht.konzept)
+    heute, spaeter = timezone.localdate(now), timezone.localdate(bis)
+    return {
+        "tage": AUSBLICK_TAGE,
+        "veranstaltungen": veranstaltungen,
+        "enden": list(massnahmen.filter(end__gte=heute, end__lt=spaeter).order_by("end")),
+        "beginnen": list(massnahmen.filter(start__gte=heute, start__lt=spaeter).order_by("start")),
+    }
+
+
+def _zusammenfassung(daten: dict) -> list[tuple[str, str]]:
+    """The key figures of the sections the report contains."""
+    zahlen = []
+    if foren := daten.get(Abschnitt.FOREN):
+        zahlen += [
+            ("Aktive Foren", foren["aktiv"]),
+            ("Mitgliedschaften in Foren", foren["mitglieder"]),
+            ("Forumssitzungen und Treffen im Zeitraum", foren["sitzungen"]),
+            ("Offene Bedarfe", foren["offene_bedarfe"]),
+        ]
+    if v := daten.get(Abschnitt.VERANSTALTUNGEN):
+        zahlen += [
+            ("Veranstaltungen im Zeitraum", v["anzahl"]),
+            ("Teilnehmende (eingecheckt)", v["statistik"].teilgenommen),
+            ("Beteiligte Organisationen", v["statistik"].organisationen),
+        ]
+    if m := daten.get(Abschnitt.MASSNAHMEN):
+        zahlen += [
+            ("Maßnahmen", m["anzahl"]),
+            ("davon umgesetzt", m["umgesetzt"]),
+            (
+                "Mittlerer Fortschritt",
+                f"{m['fortschritt']} %" if m["fortschritt"] is not None else "–",
+            ),
+            ("Fortschrittsnotizen im Zeitraum", m["notizen_im_zeitraum"]),
+        ]
+    if k := daten.get(Abschnitt.PRAEVENTIONSKETTE):
+        zahlen.append(("Lücken in der Präventionskette", len(k["luecken"])))
+    if n := daten.get(Abschnitt.NEUE_AKTEURE):
+        zahlen += [
+            ("Neue Organisationen", len(n["organisationen"])),
+            ("Neue Angebote", len(n["angebote"])),
+        ]
+    if z := daten.get(Abschnitt.ZEITLEISTE):
+        zahlen.append(("Meilensteine im Zeitraum", z["im_zeitraum"]))
+    return [(label, str(wert)) for label, wert in zahlen]
+
+
+BAUSTEINE = {
+    Abschnitt.ZEITLEISTE: _zeitleiste,
+    Abschnitt.FOREN: _foren,
+    Abschnitt.VERANSTALTUNGEN: _veranstaltungen,
+    Abschnitt.MASSNAHMEN: _massnahmen,
+    Abschnitt.PRAEVENTIONSKETTE: _praeventionskette,
+    Abschnitt.NEUE_AKTEURE: _neue_akteure,
+    Abschnitt.AUSBLICK: _ausblick,
+}
+
+
+def bericht_inhalt(bericht: Sachstandsbericht, *, now: datetime) -> dict:
+    """The template context of the report: the chosen sections in their fixed order."""
+    zeitraum = Zeitraum(bericht.period_start, bericht.period_end)
+    gewaehlt = [key for key in Abschnitt.values if key in bericht.sections]
+    daten = {
+        str(key): BAUSTEINE[key](bericht, zeitraum, now) for key in gewaehlt if key in BAUSTEINE
+    }
+    if Abschnitt.ZUSAMMENFASSUNG in gewaehlt:
+        daten[str(Abschnitt.ZUSAMMENFASSUNG)] = {"kennzahlen": _zusammenfassung(daten)}
+    labels = dict(Abschnitt.choices)
+    return {
+        "bericht": bericht,
+        "portal_name": settings.PORTAL_NAME,
+        "schriften": SCHRIFTEN,
+        "stand": now,
+        "zeitraum": zeitraum,
+        "abschnitte": [(key, labels[key]) for key in gewaehlt],
+        **daten,
+    }

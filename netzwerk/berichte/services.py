@@ -1,0 +1,181 @@
+"""Status reports: asked for in a request, rendered once by the worker, then never changed.
+
+The row holds a file only once the whole PDF is stored (a check constraint says so), so a report
+that fails half-way offers nothing to download; it shows its error and can be tried again.
+"""
+
+import hashlib
+import logging
+import secrets
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..konzepte.models import Gremium, Konzept
+from .models import Sachstandsbericht
+
+logger = logging.getLogger(__name__)
+
+Status = Sachstandsbericht.Status
+# (key, label shown while the worker is at it); the page shows how far it is.
+SCHRITTE = [
+    ("daten", gettext_lazy("Daten werden gelesen")),
+    ("satz", gettext_lazy("PDF wird gesetzt")),
+    ("ablage", gettext_lazy("Datei wird gespeichert")),
+]
+# A report that has waited or run this long without finishing may be started again (the worker
+# that had it is presumed dead).
+HAENGT_NACH = timedelta(minutes=15)
+
+
+class Pruefsummenfehler(Exception):
+    """The stored file is not the one that was rendered."""
+
+
+def bericht_create(
+    *,
+    gremium: Gremium,
+    konzept: Konzept | None,
+    period_start: date,
+    period_end: date,
+    sections: list[str],
+    summary: str = "",
+    outlook: str = "",
+    user,
+) -> Sachstandsbericht:
+    """Number the report (the next free number; a concurrent request gets the one after) and
+    leave the rendering to the worker, after commit."""
+    if period_start > period_end:
+        raise ValidationError(_("Der Berichtszeitraum endet vor seinem Beginn."))
+    gueltig = [key for key in Sachstandsbericht.Abschnitt.values if key in sections]
+    if not gueltig:
+        raise ValidationError(_("Bitte wählen Sie mindestens einen Abschnitt."))
+    for _versuch in range(5):
+        try:
+            with transaction.atomic():
+                nummer = (Sachstandsbericht.objects.aggregate(n=Max("nummer"))["n"] or 0) + 1
+                bericht = Sachstandsbericht.objects.create(
+                    nummer=nummer,
+                    gremium=gremium,
+                    konzept=konzept,
+                    period_start=period_start,
+                    period_end=period_end,
+                    sections=gueltig,
+                    summary=summary,
+                    outlook=outlook,
+                    created_by=user,
+                )
+        except IntegrityError:
+            continue  # someone took this number a moment ago
+        _dispatch(bericht)
+        return bericht
+    raise ValidationError(_("Der Bericht konnte nicht nummeriert werden; bitte noch einmal."))
+
+
+def _dispatch(bericht: Sachstandsbericht) -> None:
+    from ..tasks import render_bericht
+
+    transaction.on_commit(lambda: render_bericht.delay(bericht_id=bericht.pk))
+
+
+def _step(bericht_id: int, key: str) -> None:
+    Sachstandsbericht.objects.filter(pk=bericht_id, status=Status.LAEUFT).update(step=key)
+
+
+def bericht_render(*, bericht_id: int, now=None) -> str:
+    """Render and store the PDF (the worker's part). Only a waiting report is claimed, by a
+    conditional UPDATE, so two deliveries of the task render it once. A failure is recorded on
+    the row (status fehler, no file) and logged."""
+    from ..pdf import render_pdf
+    from .inhalt import bericht_inhalt
+
+    now = now or timezone.now()
+    claimed = Sachstandsbericht.objects.filter(pk=bericht_id, status=Status.WARTET).update(
+        status=Status.LAEUFT, step="daten", started_at=now, attempts=F("attempts") + 1, error=""
+    )
+    if not claimed:
+        return "nichts zu tun"
+    bericht = Sachstandsbericht.objects.select_related("gremium", "konzept").get(pk=bericht_id)
+    name = ""
+    try:
+        context = bericht_inhalt(bericht, now=now)
+        _step(bericht.pk, "satz")
+        pdf = render_pdf("pdf/sachstandsbericht.html", context, variant="pdf/ua-1")
+        _step(bericht.pk, "ablage")
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        # The whole file is written before the row points to it; a crash in between leaves an
+        # unreferenced file, never a reference to half a file.
+        name = default_storage.save(
+            f"berichte/sachstandsbericht-{bericht.nummer}-{sha256[:12]}.pdf", ContentFile(pdf)
+        )
+        done = Sachstandsbericht.objects.filter(pk=bericht.pk, status=Status.LAEUFT).update(
+            status=Status.FERTIG,
+            step="",
+            file=name,
+            sha256=sha256,
+            size=len(pdf),
+            pages=pdf.pages,
+            stand=now,
+            finished_at=timezone.now(),
+        )
+        if not done:
+            raise RuntimeError("Der Bericht wurde während des Erstellens geändert.")
+    except Exception as error:
+        logger.exception("Sachstandsbericht %s: Erstellen fehlgeschlagen", bericht.nummer)
+        if name:
+            default_storage.delete(name)
+        Sachstandsbericht.objects.filter(pk=bericht.pk, status=Status.LAEUFT).update(
+            status=Status.FEHLER, step="", error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        # Not raised: the state is recorded for the page, and a person retries (an in-process
+        # task would otherwise turn the request that asked for the report into an error page).
+        return "fehler"
+    return "fertig"
+
+
+def bericht_retry(*, bericht: Sachstandsbericht, now=None) -> bool:
+    """Start a failed report again, or one whose worker has not finished it in HAENGT_NACH."""
+    now = now or timezone.now()
+    haengt = now - HAENGT_NACH
+    qs = Sachstandsbericht.objects.filter(pk=bericht.pk)
+    again = qs.filter(status=Status.FEHLER).update(status=Status.WARTET, error="", step="")
+    again = again or (
+        qs.filter(status=Status.LAEUFT, started_at__lt=haengt).update(status=Status.WARTET)
+    )
+    again = again or (qs.filter(status=Status.WARTET, created_at__lt=haengt).update(created_at=now))
+    if again:
+        _dispatch(bericht)
+    return bool(again)
+
+
+def bericht_oeffentlich(*, bericht: Sachstandsbericht, public: bool) -> Sachstandsbericht:
+    """Give a finished report a public link (a new secret each time), or take it away."""
+    if public and bericht.status != Status.FERTIG:
+        raise ValidationError(_("Nur ein fertiger Bericht kann veröffentlicht werden."))
+    bericht.public_token = secrets.token_urlsafe(24) if public else None
+    bericht.save(update_fields=["public_token"])
+    return bericht
+
+
+def bericht_datei(bericht: Sachstandsbericht) -> bytes:
+    """The finished file, checked against the checksum taken when it was rendered."""
+    with default_storage.open(bericht.file.name, "rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != bericht.sha256:
+        logger.error("Sachstandsbericht %s: Prüfsumme stimmt nicht", bericht.nummer)
+        raise Pruefsummenfehler(bericht.nummer)
+    return content
+
+
+def standard_zeitraum(heute: date) -> tuple[date, date]:
+    """The last full quarter: committees meet quarterly."""
+    quartal_anfang = date(heute.year, 3 * ((heute.month - 1) // 3) + 1, 1)
+    ende = quartal_anfang - timedelta(days=1)
+    return date(ende.year, 3 * ((ende.month - 1) // 3) + 1, 1), ende
