@@ -186,13 +186,16 @@ def _massnahmen(bericht, zeitraum: Zeitraum, now) -> dict:
 
 def _praeventionskette(bericht, zeitraum: Zeitraum, now) -> dict:
     karte = praeventionskette(user=AnonymousUser())
+    # Per Lebensphase, the Handlungsfelder without an offer.
     luecken = [
-        (row["phase"].name, cell["feld"].name)
+        (row["phase"].name, [cell["feld"].name for cell in row["cells"] if cell["n"] == 0])
         for row in karte["rows"]
-        for cell in row["cells"]
-        if cell["n"] == 0
     ]
-    return {"karte": karte, "luecken": luecken}
+    return {
+        "karte": karte,
+        "luecken": [(phase, felder) for phase, felder in luecken if felder],
+        "anzahl": karte["luecken"],
+    }
 
 
 def _neue_akteure(bericht, zeitraum: Zeitraum, now) -> dict:
@@ -261,7 +264,7 @@ def _zusammenfassung(daten: dict) -> list[tuple[str, str]]:
             ("Fortschrittsnotizen im Zeitraum", m["notizen_im_zeitraum"]),
         ]
     if k := daten.get(Abschnitt.PRAEVENTIONSKETTE):
-        zahlen.append(("Lücken in der Präventionskette", len(k["luecken"])))
+        zahlen.append(("Lücken in der Präventionskette", k["anzahl"]))
     if n := daten.get(Abschnitt.NEUE_AKTEURE):
         zahlen += [
             ("Neue Organisationen", len(n["organisationen"])),

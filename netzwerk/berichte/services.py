@@ -85,8 +85,10 @@ def _dispatch(bericht: Sachstandsbericht) -> None:
     transaction.on_commit(lambda: render_bericht.delay(bericht_id=bericht.pk))
 
 
-def _step(bericht_id: int, key: str) -> None:
-    Sachstandsbericht.objects.filter(pk=bericht_id, status=Status.LAEUFT).update(step=key)
+def _step(bericht: Sachstandsbericht, key: str) -> None:
+    Sachstandsbericht.objects.filter(
+        pk=bericht.pk, status=Status.LAEUFT, attempts=bericht.attempts
+    ).update(step=key)
 
 
 def bericht_render(*, bericht_id: int, now=None) -> str:
@@ -106,16 +108,21 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
     name = ""
     try:
         context = bericht_inhalt(bericht, now=now)
-        _step(bericht.pk, "satz")
+        _step(bericht, "satz")
         pdf = render_pdf("pdf/sachstandsbericht.html", context, variant="pdf/ua-1")
-        _step(bericht.pk, "ablage")
+        _step(bericht, "ablage")
         sha256 = hashlib.sha256(pdf).hexdigest()
         # The whole file is written before the row points to it; a crash in between leaves an
         # unreferenced file, never a reference to half a file.
         name = default_storage.save(
             f"berichte/sachstandsbericht-{bericht.nummer}-{sha256[:12]}.pdf", ContentFile(pdf)
         )
-        done = Sachstandsbericht.objects.filter(pk=bericht.pk, status=Status.LAEUFT).update(
+        # Only this attempt finishes it: a worker presumed dead and replaced (bericht_retry) that
+        # wakes up again finds another attempt number and leaves the row alone.
+        mine = Sachstandsbericht.objects.filter(
+            pk=bericht.pk, status=Status.LAEUFT, attempts=bericht.attempts
+        )
+        done = mine.update(
             status=Status.FERTIG,
             step="",
             file=name,
@@ -131,9 +138,9 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
         logger.exception("Sachstandsbericht %s: Erstellen fehlgeschlagen", bericht.nummer)
         if name:
             default_storage.delete(name)
-        Sachstandsbericht.objects.filter(pk=bericht.pk, status=Status.LAEUFT).update(
-            status=Status.FEHLER, step="", error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        Sachstandsbericht.objects.filter(
+            pk=bericht.pk, status=Status.LAEUFT, attempts=bericht.attempts
+        ).update(status=Status.FEHLER, step="", error=f"{type(error).__name__}: {error}"[:2000])
         # Not raised: the state is recorded for the page, and a person retries (an in-process
         # task would otherwise turn the request that asked for the report into an error page).
         return "fehler"

@@ -249,10 +249,10 @@ def test_a_file_written_before_a_failure_is_removed_not_offered(welt, gremium, m
         written.append(default_storage.__class__.save(default_storage, name, content, **kwargs))
         return written[-1]
 
-    def step_then_someone_else_changes_the_row(bericht_id, key):
-        step(bericht_id, key)
+    def step_then_someone_else_changes_the_row(bericht, key):
+        step(bericht, key)
         if key == "ablage":
-            Sachstandsbericht.objects.filter(pk=bericht_id).update(status="wartet")
+            Sachstandsbericht.objects.filter(pk=bericht.pk).update(status="wartet")
 
     monkeypatch.setattr(default_storage, "save", save)
     monkeypatch.setattr(services, "_step", step_then_someone_else_changes_the_row)
