@@ -18,12 +18,13 @@ class BerichtForm(forms.Form):
         empty_label=_("aus allen Konzepten"),
     )  # fmt: skip
     period_start = forms.DateField(
-        label=_("Berichtszeitraum von"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Berichtszeitraum von"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Bitte geben Sie den Beginn an."),
                         "invalid": _("Bitte ein Datum wie 01.07.2026 angeben.")},
     )  # fmt: skip
     period_end = forms.DateField(
-        label=_("bis"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("bis"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Bitte geben Sie das Ende an."),
                         "invalid": _("Bitte ein Datum wie 30.09.2026 angeben.")},
     )  # fmt: skip

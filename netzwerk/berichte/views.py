@@ -79,11 +79,16 @@ def _bericht(request: HttpRequest, nummer: int) -> Sachstandsbericht:
 
 @_login_first
 def bericht_detail(request: HttpRequest, nummer: int) -> HttpResponse:
+    """The report; while it is rendered, the page asks every second (htmx) with the state it
+    shows. An unchanged state answers 204 (nothing to swap); a new one returns the status block
+    and its announcement for the page's persistent live region."""
     bericht = _bericht(request, nummer)
-    template = "netzwerk/berichte/bericht_detail.html"
-    if request.headers.get("HX-Request"):
-        template = "netzwerk/berichte/_status.html"
-    return render(request, template, _detail_context(request, bericht))
+    context = _detail_context(request, bericht)
+    if not request.headers.get("HX-Request"):
+        return render(request, "netzwerk/berichte/bericht_detail.html", context)
+    if request.GET.get("stand") == context["zustand"]:
+        return HttpResponse(status=204)
+    return render(request, "netzwerk/berichte/_status.html", {**context, "ansage": True})
 
 
 def _detail_context(request, bericht: Sachstandsbericht) -> dict:
@@ -92,6 +97,7 @@ def _detail_context(request, bericht: Sachstandsbericht) -> dict:
     laeuft = bericht.status in (Status.WARTET, Status.LAEUFT)
     return {
         "bericht": bericht,
+        "zustand": f"{bericht.status}-{bericht.step}",
         "verwalten": request.user.has_perm("netzwerk.create_bericht"),
         "schritt": schritt,
         "schritte": len(schritte),

@@ -376,3 +376,23 @@ def test_a_member_of_several_committees_gets_each_report_once(welt, gremium, cli
     liste = client_as("gremium").get(reverse("netzwerk:bericht-list")).content.decode()
     assert liste.count("Bericht Nr. 1 herunterladen") == 1
     assert liste.count("Bericht Nr. 2 herunterladen") == 1
+
+
+def test_the_polling_page_gets_nothing_until_the_state_changes_then_the_news(
+    welt, gremium, client_as
+):
+    bericht = Sachstandsbericht.objects.create(
+        nummer=1, gremium=gremium, period_start=VON, period_end=BIS, sections=ALLE,
+        status="laeuft", step="satz",
+    )  # fmt: skip
+    client = client_as("koordination")
+    url = bericht.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "Schritt 2 von 3: PDF wird gesetzt" in page and "?stand=laeuft-satz" in page
+    same = client.get(url, {"stand": "laeuft-satz"}, headers={"HX-Request": "true"})
+    assert same.status_code == 204 and same.content == b""
+    Sachstandsbericht.objects.filter(pk=bericht.pk).update(step="ablage")
+    news = client.get(url, {"stand": "laeuft-satz"}, headers={"HX-Request": "true"})
+    text = news.content.decode()
+    assert news.status_code == 200 and "Schritt 3 von 3" in text
+    assert 'id="bericht-ansage" hx-swap-oob="innerHTML">Datei wird gespeichert<' in text
