@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from . import views
 from .berichte import views as berichte
+from .konzepte import massnahmen_views as pflege
 from .konzepte import views as konzepte
 from .konzepte.zeitleiste_views import zeitleiste_view
 from .rules import is_koordination
@@ -41,6 +42,52 @@ netzwerk_patterns = [
         "konzepte/<slug:slug>/massnahmen/<int:pk>/",
         konzepte.massnahme_detail,
         name="massnahme-detail",
+    ),
+    # The coordination maintains the measures' tree (netzwerk/konzepte/massnahmen_views.py).
+    path(
+        "konzepte/<slug:slug>/massnahmen/<int:pk>/bearbeiten/",
+        pflege.massnahme_edit,
+        name="massnahme-edit",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/<int:pk>/loeschen/",
+        pflege.massnahme_delete,
+        name="massnahme-delete",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/schwerpunkte/neu/",
+        pflege.schwerpunkt_create,
+        name="schwerpunkt-create",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/schwerpunkte/<int:pk>/bearbeiten/",
+        pflege.schwerpunkt_edit,
+        name="schwerpunkt-edit",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/schwerpunkte/<int:pk>/loeschen/",
+        pflege.schwerpunkt_delete,
+        name="schwerpunkt-delete",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/schwerpunkte/<int:pk>/neues-ziel/",
+        pflege.ziel_create,
+        name="ziel-create",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/ziele/<int:pk>/bearbeiten/",
+        pflege.ziel_edit,
+        name="ziel-edit",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/ziele/<int:pk>/loeschen/",
+        pflege.ziel_delete,
+        name="ziel-delete",
+    ),
+    path(
+        "konzepte/<slug:slug>/massnahmen/ziele/<int:pk>/neue-massnahme/",
+        pflege.massnahme_create,
+        name="massnahme-create",
     ),
     path(
         "konzepte/<slug:slug>/kommentare/<int:pk>/antwort/",

@@ -320,6 +320,20 @@ def _massnahme(welt) -> dict:
     return {"slug": konzept.slug, "pk": massnahme.pk}
 
 
+def _schwerpunkt(welt) -> dict:
+    from netzwerk.models import Massnahme
+
+    massnahme = Massnahme.objects.select_related("ziel").get(pk=_massnahme(welt)["pk"])
+    return {"slug": "konzept-beteiligung", "pk": massnahme.ziel.schwerpunkt_id}
+
+
+def _ziel(welt) -> dict:
+    from netzwerk.models import Massnahme
+
+    massnahme = Massnahme.objects.get(pk=_massnahme(welt)["pk"])
+    return {"slug": "konzept-beteiligung", "pk": massnahme.ziel_id}
+
+
 def _bericht(welt) -> dict:
     """A finished report for a committee that "gremium" belongs to, with a public link."""
     import hashlib
@@ -869,6 +883,75 @@ MATRIX = [
         kwargs=_massnahme,
         note="progress notes: the coordination, the forum's moderators, responsible partners",
     ),
+    # Maintaining the measures' tree: the coordination only (a decided concept's too).
+    Case("netzwerk:schwerpunkt-create", {**NOBODY_BUT, "koordination": 200}, kwargs=_konzept),
+    Case(
+        "netzwerk:schwerpunkt-create",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_konzept,
+        method="post",
+        data={"title": "Neuer Schwerpunkt"},
+    ),
+    Case("netzwerk:schwerpunkt-edit", {**NOBODY_BUT, "koordination": 200}, kwargs=_schwerpunkt),
+    Case(
+        "netzwerk:schwerpunkt-edit",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_schwerpunkt,
+        method="post",
+        data={"title": "S"},
+    ),
+    Case(
+        "netzwerk:schwerpunkt-delete",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_schwerpunkt,
+        method="post",
+        note="refused with a message while it has goals",
+    ),
+    Case("netzwerk:ziel-create", {**NOBODY_BUT, "koordination": 200}, kwargs=_schwerpunkt),
+    Case(
+        "netzwerk:ziel-create",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_schwerpunkt,
+        method="post",
+        data={"title": "Neues Ziel"},
+    ),
+    Case("netzwerk:ziel-edit", {**NOBODY_BUT, "koordination": 200}, kwargs=_ziel),
+    Case(
+        "netzwerk:ziel-edit",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_ziel,
+        method="post",
+        data={"title": "Z"},
+    ),
+    Case(
+        "netzwerk:ziel-delete",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_ziel,
+        method="post",
+        note="refused with a message while it has measures",
+    ),
+    Case("netzwerk:massnahme-create", {**NOBODY_BUT, "koordination": 200}, kwargs=_ziel),
+    Case(
+        "netzwerk:massnahme-create",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=_ziel,
+        method="post",
+        note="an empty form is shown again with its errors",
+    ),
+    Case("netzwerk:massnahme-edit", {**NOBODY_BUT, "koordination": 200}, kwargs=_massnahme),
+    Case(
+        "netzwerk:massnahme-edit",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=_massnahme,
+        method="post",
+        note="an empty form is shown again with its errors",
+    ),
+    Case(
+        "netzwerk:massnahme-delete",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_massnahme,
+        method="post",
+    ),
     Case("netzwerk:zeitleiste", {**APPROVED, "anonym": 302}, note="approved accounts"),
     Case(
         "netzwerk:zeitleiste",
@@ -879,7 +962,8 @@ MATRIX = [
     ),
     # Status reports: the coordination all, a committee's members their committee's.
     Case(
-        "netzwerk:bericht-list", {**NOBODY_BUT, "gremium": 200, "koordination": 200},
+        "netzwerk:bericht-list",
+        {**NOBODY_BUT, "gremium": 200, "koordination": 200},
         kwargs=_gremium_member,
     ),  # fmt: skip
     Case(
@@ -900,15 +984,22 @@ MATRIX = [
         kwargs=_bericht,
     ),
     Case(
-        "netzwerk:bericht-retry", {**NOBODY_BUT, "koordination": 302}, kwargs=_bericht,
+        "netzwerk:bericht-retry",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_bericht,
         method="post",
     ),  # fmt: skip
     Case(
-        "netzwerk:bericht-publish", {**NOBODY_BUT, "koordination": 302}, kwargs=_bericht,
-        method="post", data={"public": "0"},
+        "netzwerk:bericht-publish",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=_bericht,
+        method="post",
+        data={"public": "0"},
     ),  # fmt: skip
     Case(
-        "netzwerk:bericht-public", PUBLIC, kwargs=_bericht_token,
+        "netzwerk:bericht-public",
+        PUBLIC,
+        kwargs=_bericht_token,
         note="the public link: anyone who has it",
     ),  # fmt: skip
     # --- allauth: accounts ---

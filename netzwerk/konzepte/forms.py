@@ -1,7 +1,10 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Gremium, Kapitel, Kommentar, Konzept, Massnahme
+from .models import Gremium, Handlungsschwerpunkt, Kapitel, Kommentar, Konzept, Massnahme, Ziel
 
 
 class KonzeptForm(forms.ModelForm):
@@ -70,3 +73,144 @@ class NotizForm(forms.Form):
     )
     progress = forms.IntegerField(label=_("Fortschritt in Prozent"), min_value=0, max_value=100)
     status = forms.ChoiceField(label=_("Status"), choices=Massnahme.Status.choices)
+
+
+# --- Maintaining the measures -------------------------------------------------------------------
+
+
+class SchwerpunktForm(forms.ModelForm):
+    class Meta:
+        model = Handlungsschwerpunkt
+        fields = ["title"]
+        error_messages = {"title": {"required": _("Bitte geben Sie einen Titel an.")}}
+
+
+class ZielForm(forms.ModelForm):
+    class Meta:
+        model = Ziel
+        fields = ["title"]
+        error_messages = {"title": {"required": _("Bitte geben Sie einen Titel an.")}}
+
+
+_DATUM = {"invalid": _("Bitte geben Sie ein gültiges Datum an, etwa 15.08.2023.")}
+_FORTSCHRITT = _("Der Fortschritt liegt zwischen 0 und 100 Prozent.")
+
+
+class MassnahmeForm(forms.ModelForm):
+    """A measure as the coordination maintains it. Organisations, forums, needs and offers come
+    through the model's relations: this floor does not import the apps above it. Status and
+    progress carry the values the form was opened with (show_hidden_initial), so only a change
+    made here overwrites a progress note saved meanwhile (services.massnahme_save)."""
+
+    start = forms.DateField(
+        label=_("Beginn"), required=False, error_messages=_DATUM,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    end = forms.DateField(
+        label=_("Ende"), required=False, error_messages=_DATUM,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Massnahme.Status.choices, initial=Massnahme.Status.GEPLANT,
+        show_hidden_initial=True,
+    )  # fmt: skip
+    progress = forms.IntegerField(
+        label=_("Fortschritt in Prozent"), min_value=0, max_value=100, initial=0,
+        show_hidden_initial=True,
+        help_text=_("Status und Fortschritt halten sonst die Fortschrittsnotizen aktuell; eine "
+                    "Änderung hier ist eine Korrektur durch die Koordination."),
+        error_messages={
+            "min_value": _FORTSCHRITT, "max_value": _FORTSCHRITT,
+            "invalid": _("Bitte geben Sie den Fortschritt als ganze Zahl von 0 bis 100 an."),
+            "required": _("Bitte geben Sie den Fortschritt an (0 bis 100)."),
+        },
+    )  # fmt: skip
+
+    class Meta:
+        model = Massnahme
+        fields = [
+            "ziel",
+            "title",
+            "description",
+            "organisationen",
+            "forum",
+            "start",
+            "end",
+            "status",
+            "progress",
+            "bedarfe",
+            "angebote",
+        ]
+        labels = {
+            "title": _("Titel"),
+            "organisationen": _("Verantwortliche Organisationen"),
+            "bedarfe": _("Beantwortet diese Bedarfe aus den Foren"),
+            "angebote": _("Schafft diese Angebote"),
+        }
+        help_texts = {
+            "organisationen": _("Ihre freigegebenen Partner schreiben Fortschrittsnotizen."),
+            "forum": _("Die Moderation dieses Forums schreibt Fortschrittsnotizen."),
+        }
+        error_messages = {
+            "title": {"required": _("Bitte geben Sie der Maßnahme einen Titel.")},
+            "ziel": {
+                "required": _("Bitte wählen Sie das Ziel, zu dem die Maßnahme gehört."),
+                "invalid_choice": _("Bitte wählen Sie eines der Ziele dieses Konzepts."),
+            },
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "organisationen": forms.CheckboxSelectMultiple,
+            "bedarfe": forms.CheckboxSelectMultiple,
+            "angebote": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, konzept: Konzept, **kwargs):
+        super().__init__(*args, **kwargs)
+        ziel = self.fields["ziel"]
+        ziel.queryset = (
+            Ziel.objects.filter(schwerpunkt__konzept=konzept)
+            .select_related("schwerpunkt")
+            .order_by("schwerpunkt__position", "schwerpunkt__pk", "position", "pk")
+        )
+        ziel.label_from_instance = lambda z: f"{z.schwerpunkt.title} › {z.title}"
+        ziel.empty_label = None
+        self.fields["forum"].empty_label = _("– kein Forum –")
+        # Needs (Bedarfe) only; one linked before it became something else stays choosable.
+        bedarfe = self.fields["bedarfe"]
+        gewaehlt = self.instance.bedarfe.values("pk") if self.instance.pk else []
+        bedarfe.queryset = (
+            bedarfe.queryset.filter(Q(art="bedarf") | Q(pk__in=gewaehlt))
+            .select_related("forum")
+            .order_by("forum__name", "title", "pk")
+        )
+        bedarfe.label_from_instance = lambda b: f"{b.forum.name}: {b.title}"
+        angebote = self.fields["angebote"]
+        angebote.queryset = angebote.queryset.select_related("organisation").order_by(
+            "title", "organisation__name", "pk"
+        )
+        angebote.label_from_instance = lambda a: f"{a.title} ({a.organisation.name})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its token
+        # Long lists of checkboxes scroll in a box; portal.js adds a filter field.
+        liste = "auswahlliste"
+        self.helper.layout = Layout(
+            "title",
+            "ziel",
+            "description",
+            Field("organisationen", wrapper_class=liste),
+            "forum",
+            Div(
+                Div("start", css_class="col-sm-6"),
+                Div("end", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("status", css_class="col-sm-6"),
+                Div("progress", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("bedarfe", wrapper_class=liste),
+            Field("angebote", wrapper_class=liste),
+        )

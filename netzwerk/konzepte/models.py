@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -235,6 +236,12 @@ class Massnahme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError(
+                {"end": _("Das Ende liegt vor dem Beginn. Bitte prüfen Sie die beiden Daten.")}
+            )
 
 
 class Fortschrittsnotiz(models.Model):

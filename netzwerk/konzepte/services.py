@@ -1,5 +1,8 @@
 """Changes to concepts: chapters saved as versions (a save on top of someone else's newer save is
-refused, not lost), the status flow, the decision that freezes the text, comments and answers."""
+refused, not lost), the status flow, the decision that freezes the text, comments and answers,
+and the measures' tree that the coordination maintains before and after the decision."""
+
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +10,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Kapitel, KapitelVersion, Kommentar, Konzept
+from .models import (
+    Handlungsschwerpunkt,
+    Kapitel,
+    KapitelVersion,
+    Kommentar,
+    Konzept,
+    Massnahme,
+    Ziel,
+)
 
 # Forward one step at a time; back to an earlier step at any time before the decision.
 FOLGT = {
@@ -142,3 +153,132 @@ def notiz_create(*, massnahme, text: str, progress: int, status: str, user):
     )
     Massnahme.objects.filter(pk=massnahme.pk).update(progress=progress, status=status)
     return notiz
+
+
+# --- Maintaining the measures: focal points, goals, measures ------------------------------------
+# Allowed before and after the decision: the decided text is the chapters (frozen above); the
+# measures are its implementation, which starts with the decision. Each parent row is locked while
+# a child is added or it is deleted, so a goal is never deleted under a measure being added to it.
+
+
+def _title(title: str) -> str:
+    if not title.strip():
+        raise ValidationError(_("Bitte geben Sie einen Titel an."))
+    return title.strip()
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def schwerpunkt_create(*, konzept: Konzept, title: str) -> Handlungsschwerpunkt:
+    konzept = Konzept.objects.select_for_update().get(pk=konzept.pk)
+    return Handlungsschwerpunkt.objects.create(
+        konzept=konzept, title=_title(title), position=_next_position(konzept.schwerpunkte)
+    )
+
+
+@transaction.atomic
+def schwerpunkt_rename(*, schwerpunkt: Handlungsschwerpunkt, title: str) -> Handlungsschwerpunkt:
+    schwerpunkt.title = _title(title)
+    schwerpunkt.save(update_fields=["title"])
+    return schwerpunkt
+
+
+@transaction.atomic
+def schwerpunkt_delete(*, schwerpunkt: Handlungsschwerpunkt) -> None:
+    """Only an empty focal point: its goals (and their measures) go first, one by one, so nobody
+    deletes a measure with its progress notes by accident."""
+    current = Handlungsschwerpunkt.objects.select_for_update().filter(pk=schwerpunkt.pk).first()
+    if current is None:
+        return  # deleted meanwhile: what was asked for is done
+    if current.ziele.exists():
+        raise ValidationError(
+            _("„%(t)s“ hat noch Ziele. Löschen Sie zuerst die Ziele, dann den "
+              "Handlungsschwerpunkt.") % {"t": current.title}
+        )  # fmt: skip
+    current.delete()
+
+
+@transaction.atomic
+def ziel_create(*, schwerpunkt: Handlungsschwerpunkt, title: str) -> Ziel:
+    schwerpunkt = Handlungsschwerpunkt.objects.select_for_update().filter(pk=schwerpunkt.pk).first()
+    if schwerpunkt is None:
+        raise ValidationError(_("Diesen Handlungsschwerpunkt gibt es nicht mehr."))
+    return Ziel.objects.create(
+        schwerpunkt=schwerpunkt, title=_title(title), position=_next_position(schwerpunkt.ziele)
+    )
+
+
+@transaction.atomic
+def ziel_rename(*, ziel: Ziel, title: str) -> Ziel:
+    ziel.title = _title(title)
+    ziel.save(update_fields=["title"])
+    return ziel
+
+
+@transaction.atomic
+def ziel_delete(*, ziel: Ziel) -> None:
+    """Only a goal without measures (see schwerpunkt_delete)."""
+    current = Ziel.objects.select_for_update().filter(pk=ziel.pk).first()
+    if current is None:
+        return
+    if current.massnahmen.exists():
+        raise ValidationError(
+            _("Zum Ziel „%(t)s“ gehören noch Maßnahmen. Löschen Sie zuerst die Maßnahmen oder "
+              "ordnen Sie sie einem anderen Ziel zu.") % {"t": current.title}
+        )  # fmt: skip
+    current.delete()
+
+
+MASSNAHME_FIELDS = ["ziel", "title", "description", "forum", "start", "end", "status", "progress"]
+MASSNAHME_LINKS = ["organisationen", "bedarfe", "angebote"]
+
+
+@transaction.atomic
+def massnahme_save(
+    *,
+    massnahme: Massnahme,
+    organisationen: Iterable,
+    bedarfe: Iterable,
+    angebote: Iterable,
+    changed: Collection[str] | None = None,
+) -> Massnahme:
+    """Create a measure, or write the fields of one that `changed` names (a form's changed_data;
+    None: all). Writing only what was changed keeps a progress note that someone saved while the
+    form was open: status and progress set here are the coordination's correction, not the usual
+    way. The end is not before the start, progress lies between 0 and 100. A new measure, or one
+    moved to another goal, goes to the end of that goal."""
+    ziel = Ziel.objects.select_for_update().filter(pk=massnahme.ziel_id).first()
+    if ziel is None:
+        raise ValidationError(_("Dieses Ziel gibt es nicht mehr; bitte wählen Sie ein anderes."))
+    massnahme.title = _title(massnahme.title)
+    massnahme.clean()
+    if not 0 <= massnahme.progress <= 100:
+        raise ValidationError({"progress": _("Der Fortschritt liegt zwischen 0 und 100 Prozent.")})
+    if massnahme.status not in Massnahme.Status.values:
+        raise ValidationError({"status": _("Unbekannter Status.")})
+    if massnahme.pk is None:
+        massnahme.position = _next_position(ziel.massnahmen)
+        massnahme.save()
+        changed = MASSNAHME_LINKS
+    else:
+        changed = set(MASSNAHME_FIELDS + MASSNAHME_LINKS if changed is None else changed)
+        fields = [name for name in MASSNAHME_FIELDS if name in changed]
+        if "ziel" in fields:
+            massnahme.position = _next_position(ziel.massnahmen.exclude(pk=massnahme.pk))
+            fields.append("position")
+        if fields:
+            massnahme.save(update_fields=fields)
+    links = {"organisationen": organisationen, "bedarfe": bedarfe, "angebote": angebote}
+    for name, objects in links.items():
+        if name in changed:
+            getattr(massnahme, name).set(objects)
+    return massnahme
+
+
+@transaction.atomic
+def massnahme_delete(*, massnahme: Massnahme) -> None:
+    """A measure goes with its progress notes; the page says how many before it asks."""
+    Massnahme.objects.filter(pk=massnahme.pk).delete()

@@ -33,3 +33,36 @@ document.querySelectorAll("form[data-punkte]").forEach((form) => {
   form.addEventListener("input", update);
   update();
 });
+
+// Long lists of checkboxes (a measure's organisations, needs and offers) get a filter field:
+// typing hides the entries that do not match; ticked entries always stay, so the filter never
+// hides what is chosen. Without script the whole list shows in its scroll box.
+document.querySelectorAll(".auswahlliste fieldset").forEach((fieldset, index) => {
+  const entries = Array.from(fieldset.querySelectorAll(".form-check"));
+  if (entries.length < 10) {
+    return;
+  }
+  const id = `auswahlliste-filter-${index}`;
+  const wrapper = document.createElement("div");
+  wrapper.className = "mb-2";
+  wrapper.innerHTML =
+    `<label class="form-label small mb-1" for="${id}">Liste filtern</label>` +
+    `<input type="search" id="${id}" class="form-control form-control-sm" autocomplete="off">` +
+    '<p class="small text-body-secondary mb-0" aria-live="polite"></p>';
+  fieldset.querySelector("legend").after(wrapper);
+  const input = wrapper.querySelector("input");
+  const status = wrapper.querySelector("p");
+  input.addEventListener("input", () => {
+    const query = input.value.trim().toLocaleLowerCase("de");
+    let shown = 0;
+    entries.forEach((entry) => {
+      const visible =
+        !query ||
+        entry.querySelector("input").checked ||
+        entry.textContent.toLocaleLowerCase("de").includes(query);
+      entry.hidden = !visible;
+      shown += visible ? 1 : 0;
+    });
+    status.textContent = query ? `${shown} von ${entries.length} Einträgen angezeigt.` : "";
+  });
+});

@@ -67,3 +67,49 @@ def test_a_partner_notes_progress_on_their_measure(page, live_server, welt, logi
     massnahme.refresh_from_db()
     assert massnahme.progress == 70
     assert violations == [], "\n".join(violations)
+
+
+def test_the_coordinator_enters_and_removes_a_milestone_on_the_timeline(
+    page, live_server, welt, login_as, axe
+):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from konferenzen.models import Veranstaltung
+    from netzwerk.models import Gremium, Konzept
+
+    Konzept.objects.create(
+        title="Integrationskonzept", slug="integrationskonzept", status="beschlossen",
+        decided_on=date(2023, 11, 20), resolution="VO/23/0594",
+        gremium=Gremium.objects.create(name="Integrationsrat", slug="integrationsrat"),
+    )  # fmt: skip
+    start = timezone.now() - timedelta(days=30)
+    Veranstaltung.objects.create(
+        art="workshop", title="Auftaktwerkstatt", start=start, end=start + timedelta(hours=3),
+        visibility="public",
+    )  # fmt: skip
+    login_as(welt.users["koordination"])
+    violations = []
+    page.goto(f"{live_server.url}{reverse('netzwerk:zeitleiste')}")
+    assert page.get_by_role(
+        "link", name=re.compile(r"^Integrationskonzept beschlossen")
+    ).is_visible()
+    assert page.get_by_role("link", name="Auftaktwerkstatt").is_visible()
+    violations += axe()
+    page.get_by_role("button", name="Eintragen").click()
+    assert page.get_by_text("Bitte geben Sie an, was geschehen ist.").is_visible()
+    violations += axe()
+    page.get_by_label("Datum").fill("2023-08-15")
+    page.get_by_role("textbox", name=re.compile(r"^Meilenstein")).fill("Lenkungskreis gegründet")
+    page.get_by_label("Beschreibung").fill("Zwölf Träger, zwei Ämter.")
+    page.get_by_label("Konzept").select_option(label="Integrationskonzept")
+    page.get_by_role("button", name="Eintragen").click()
+    assert page.get_by_text("Der Meilenstein ist eingetragen.").is_visible()
+    jahr = page.get_by_role("region", name="2023")
+    assert jahr.get_by_role("link", name="Lenkungskreis gegründet").is_visible()
+    violations += axe()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Löschen (Lenkungskreis gegründet)").click()
+    assert page.get_by_text("„Lenkungskreis gegründet“ ist gelöscht.").is_visible()
+    assert violations == [], "\n".join(violations)
