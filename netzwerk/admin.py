@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Gremium,
@@ -108,8 +109,9 @@ class HandlungsschwerpunktAdmin(admin.ModelAdmin):
 
 
 @admin.register(Massnahme)
-class MassnahmeAdmin(admin.ModelAdmin):
-    """Measures are set up here; their progress is noted on the portal's measure page."""
+class MassnahmeAdmin(SimpleHistoryAdmin):
+    """The back office's view of measures, with their history; the coordination maintains them
+    on the portal's measures page, where their progress is noted too."""
 
     list_display = ["title", "ziel", "status", "progress", "forum"]
     list_filter = ["status", "ziel__schwerpunkt__konzept"]

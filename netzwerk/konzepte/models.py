@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Gremium(models.Model):
@@ -158,6 +159,7 @@ class Handlungsschwerpunkt(models.Model):
     konzept = models.ForeignKey(Konzept, on_delete=models.CASCADE, related_name="schwerpunkte")
     title = models.CharField(_("Handlungsschwerpunkt"), max_length=200)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         app_label = "netzwerk"
@@ -175,6 +177,7 @@ class Ziel(models.Model):
     )
     title = models.CharField(_("Ziel"), max_length=300)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         app_label = "netzwerk"
@@ -222,6 +225,10 @@ class Massnahme(models.Model):
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     # When its owners were last asked for a progress note (netzwerk.konzepte.erinnerung).
     reminded_at = models.DateTimeField(_("zuletzt erinnert"), null=True, blank=True)
+    # Every change is attributable (who, when, what), the responsibilities included.
+    history = HistoricalRecords(
+        excluded_fields=["reminded_at"], m2m_fields=[organisationen, bedarfe, angebote]
+    )
 
     class Meta:
         app_label = "netzwerk"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ..access import get_object_for_user, require_perm
 from ..rules import is_approved
 from ..text import unique_slug
+from ..verlauf import verlauf
 from . import selectors, services
 from .diff import diff_html
 from .forms import (
@@ -265,5 +266,8 @@ def massnahme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "bedarfe": massnahme.bedarfe.all() if is_approved(request.user) else [],
             "angebote": massnahme.angebote.filter(is_public=True),
             "form": form,
+            "verlauf": verlauf(massnahme.history.all())
+            if request.user.has_perm("netzwerk.edit_konzept")
+            else [],
         },
     )

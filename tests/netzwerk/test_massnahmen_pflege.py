@@ -2,6 +2,7 @@
 are added, edited and deleted on the measures page, before and after the decision; nobody else
 may, and bad input gets German messages with nothing lost."""
 
+import re
 import threading
 import time
 
@@ -127,6 +128,28 @@ def test_editing_a_measure_changes_its_organisations_forum_needs_and_offers(
     massnahme.refresh_from_db()
     assert massnahme.forum is None and not massnahme.organisationen.exists()
     assert not massnahme.bedarfe.exists()
+
+
+def test_every_change_to_a_measure_is_attributed_and_shown_to_the_coordination(
+    client_as, welt, konzept, baum
+):
+    _, ziel, massnahme = baum
+    url = reverse("netzwerk:massnahme-edit", args=[konzept.slug, massnahme.pk])
+    client = client_as("koordination")
+    client.post(url, _data(
+        ziel, title="Neuer Titel", organisationen=[welt.organisation.pk], status="geplant",
+        progress=0,
+    ))  # fmt: skip
+    newest = massnahme.history.first()
+    assert newest.history_user == welt.users["koordination"] and newest.title == "Neuer Titel"
+    assert [o.organisation for o in newest.organisationen.all()] == [welt.organisation]
+    detail = reverse("netzwerk:massnahme-detail", args=[konzept.slug, massnahme.pk])
+    page = client.get(detail).content.decode()
+    assert "Änderungsverlauf" in page
+    assert "Geändert: verantwortlich" in page and re.search(r"Geändert: [^<]*Maßnahme", page)
+    assert f"<td>{welt.users['koordination']}</td>" in page
+    # The history is the coordination's; partners see the measure without it.
+    assert "Änderungsverlauf" not in client_as("partner").get(detail).content.decode()
 
 
 def test_the_coordination_corrects_status_and_progress(client_as, konzept, baum):
