@@ -6,6 +6,7 @@ and the typeface comes from the pinned font package through the portal's own add
 portal) is refused and logged, so no text in a document can make the worker load a resource.
 """
 
+import gc
 import logging
 from functools import cache
 from pathlib import Path
@@ -76,7 +77,15 @@ def render_pdf(template: str, context: dict, *, variant: str | None = None) -> P
     import weasyprint
 
     html = render_to_string(template, context)
-    document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=url_fetcher()).render()
-    pdf = Pdf(document.write_pdf(pdf_variant=variant))
+    # WeasyPrint builds hundreds of thousands of linked objects; Python's default collector
+    # thresholds scan them again and again (a fifth of a long report's time, bench/bericht.py).
+    # They are freed when the document goes; the thresholds come back afterwards.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, *thresholds[1:])
+    try:
+        document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=url_fetcher()).render()
+        pdf = Pdf(document.write_pdf(pdf_variant=variant))
+    finally:
+        gc.set_threshold(*thresholds)
     pdf.pages = len(document.pages)
     return pdf
