@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -6,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ..text import render_markdown
 
 
 class Gremium(models.Model):
@@ -93,6 +96,16 @@ class Kapitel(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def html(self):
+        """The text as sanitised HTML, kept in the cache per version: a version never changes,
+        and rendering a long concept's Markdown is most of its page's time (bench/konzept.py)."""
+        return cache.get_or_set(
+            f"netzwerk:kapitel:{self.pk}:{self.version}:html",
+            lambda: render_markdown(self.text, top=3),
+            timeout=30 * 86_400,
+        )
 
 
 class KapitelVersion(models.Model):
