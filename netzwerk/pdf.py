@@ -8,6 +8,8 @@ portal) is refused and logged, so no text in a document can make the worker load
 
 import gc
 import logging
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -64,6 +66,32 @@ def _fetcher_class():
 
 def url_fetcher():
     return _fetcher_class()(allowed_protocols=("data", "https"), allow_redirects=False)
+
+
+_gc_lock = threading.Lock()
+_gc_renders = 0
+_gc_thresholds: tuple = ()
+
+
+@contextmanager
+def _seltener_aufraeumen():
+    """WeasyPrint builds hundreds of thousands of linked objects; Python's default collector
+    thresholds scan them again and again (a fifth of a long report's time, bench/bericht.py).
+    While any render runs (threads count: an in-process server), the first generation collects
+    less often; the last one to finish restores the process's thresholds."""
+    global _gc_renders, _gc_thresholds
+    with _gc_lock:
+        if _gc_renders == 0:
+            _gc_thresholds = gc.get_threshold()
+            gc.set_threshold(50_000, *_gc_thresholds[1:])
+        _gc_renders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_renders -= 1
+            if _gc_renders == 0:
+                gc.set_threshold(*_gc_thresholds)
 
 
 class Pdf(bytes):

@@ -968,7 +968,7 @@ MATRIX = [
     ),  # fmt: skip
     Case(
         "netzwerk:bericht-list",
-        {**NOBODY_BUT, "gremium": 403, "koordination": 200},
+        {**NOBODY_BUT, "gremium": 404, "koordination": 200},
         kwargs=_gremium_member,
         method="post",
         note="asking for a report: the coordination (empty form: shown again with its errors)",

@@ -1,8 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..konzepte.models import Gremium, Konzept
 from .models import Sachstandsbericht
+from .services import FRUEHESTER_BEGINN
 
 
 class BerichtForm(forms.Form):
@@ -33,6 +35,13 @@ class BerichtForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Bitte wählen Sie mindestens einen Abschnitt.")},
     )  # fmt: skip
+    oeffentlich = forms.BooleanField(
+        label=_("für die Öffentlichkeit"), required=False,
+        help_text=_("Nennt nur, was das Portal allen zeigt (beschlossene Konzepte, öffentliche "
+                    "Foren, Veranstaltungen und Angebote), und kann einen öffentlichen Link "
+                    "bekommen. Ohne Haken ist der Bericht für das Gremium und nennt auch "
+                    "Konzeptentwürfe und Foren nur für Mitglieder."),
+    )  # fmt: skip
     summary = forms.CharField(
         label=_("Einleitung (optional)"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -49,4 +58,10 @@ class BerichtForm(forms.Form):
         von, bis = data.get("period_start"), data.get("period_end")
         if von and bis and von > bis:
             self.add_error("period_end", _("Der Berichtszeitraum endet vor seinem Beginn."))
+        if von and von < FRUEHESTER_BEGINN:
+            self.add_error("period_start", _("Bitte einen Beginn ab dem 01.01.2000 angeben."))
+        if bis and bis > timezone.localdate():
+            self.add_error(
+                "period_end", _("Der Bericht kann nur Vergangenes zeigen: bitte bis heute.")
+            )
         return data

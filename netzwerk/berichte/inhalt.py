@@ -2,8 +2,11 @@
 `stand`). This module is netzwerk's top floor: it reads the other apps through their selectors and
 models (tests/test_floors.py allows it, and only it and the dashboard, to do so).
 
-A report may get a public link, so it names only what the public may see: public forums' needs,
-public events (the others count in the figures only), public offers.
+Every report names events and offers only if they are public (the others count in the figures).
+A committee's report also names draft concepts, every forum, the needs of public forums (which
+approved accounts read) and the entered milestones; a report for the public (`oeffentlich`, the
+only kind that may get a public link) names only what the portal shows everybody: decided
+concepts, public forums, no needs, no entered milestones, not who asked for it.
 A constant number of queries per section, whatever the size of the network.
 """
 
@@ -15,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from akteure.models import Angebot, Organisation
 from akteure.selectors import praeventionskette
@@ -64,17 +68,22 @@ def _count(queryset, column: str) -> Coalesce:
 
 
 def _zeitleiste(bericht, zeitraum: Zeitraum, now) -> dict:
+    # Entered milestones are read by approved accounts only (the timeline's page).
     eintraege = [
         (eintrag, zeitraum.von <= eintrag.date <= zeitraum.bis)
         for eintrag in zeitleiste(bis=min(zeitraum.bis, timezone.localdate(now)), user=None)
+        if not (bericht.oeffentlich and eintrag.meilenstein is not None)
     ]
-    return {"eintraege": eintraege, "im_zeitraum": sum(im for _, im in eintraege)}
+    return {"eintraege": eintraege, "im_zeitraum": sum(im for _eintrag, im in eintraege)}
 
 
 def _foren(bericht, zeitraum: Zeitraum, now) -> dict:
     sitzungen = Veranstaltung.objects.filter(zeitraum.q("start"), start__lt=now)
+    alle = Forum.objects.all()
+    if bericht.oeffentlich:
+        alle = alle.filter(visibility=Forum.Sichtbarkeit.PUBLIC)
     foren = list(
-        Forum.objects.select_related("handlungsfeld")
+        alle.select_related("handlungsfeld")
         .annotate(
             mitglieder=_count(Mitgliedschaft.objects.all(), "forum"),
             sitzungen=_count(sitzungen, "forum"),
@@ -86,17 +95,22 @@ def _foren(bericht, zeitraum: Zeitraum, now) -> dict:
         )
         .order_by("status", "name")
     )
-    # The most discussed open needs of the public forums; members-only forums show figures only.
+    # The most discussed open needs of the public forums (for the committee; a forum's collection
+    # is for approved accounts, so the public report shows figures only).
     bedarfe: dict[int, list] = {}
     for beitrag in (
-        Beitrag.objects.filter(
-            art=Beitrag.Art.BEDARF,
-            status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
-            forum__visibility=Forum.Sichtbarkeit.PUBLIC,
+        []
+        if bericht.oeffentlich
+        else (
+            Beitrag.objects.filter(
+                art=Beitrag.Art.BEDARF,
+                status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
+                forum__visibility=Forum.Sichtbarkeit.PUBLIC,
+            )
+            .annotate(n_kommentare=Count("kommentare"))
+            .order_by("forum", "-n_kommentare", "-created_at")
+            .only("pk", "title", "forum_id", "status")
         )
-        .annotate(n_kommentare=Count("kommentare"))
-        .order_by("forum", "-n_kommentare", "-created_at")
-        .only("pk", "title", "forum_id", "status")
     ):
         liste = bedarfe.setdefault(beitrag.forum_id, [])
         if len(liste) < TOP_BEDARFE:
@@ -107,8 +121,9 @@ def _foren(bericht, zeitraum: Zeitraum, now) -> dict:
     return {
         "foren": foren,
         "aktiv": len(aktiv),
-        "mitglieder": sum(f.mitglieder for f in foren),
+        "mitglieder": sum(f.mitglieder for f in aktiv),
         "sitzungen": sum(f.sitzungen for f in foren),
+        "nicht_genannt": Forum.objects.count() - len(foren),
         "offene_bedarfe": sum(f.offene_bedarfe for f in foren),
     }
 
@@ -145,6 +160,8 @@ def _massnahmen(bericht, zeitraum: Zeitraum, now) -> dict:
         if bericht.konzept_id
         else list(Konzept.objects.filter(schwerpunkte__isnull=False).distinct())
     )
+    if bericht.oeffentlich:  # drafts are read by approved accounts only
+        konzepte = [konzept for konzept in konzepte if konzept.frozen]
     letzte = dict(
         Massnahme.objects.filter(ziel__schwerpunkt__konzept__in=konzepte)
         .annotate(letzte=Max("notizen__created_at"))
@@ -228,6 +245,10 @@ def _ausblick(bericht, zeitraum: Zeitraum, now) -> dict:
     ).select_related("ziel__schwerpunkt__konzept")
     if bericht.konzept_id:
         massnahmen = massnahmen.filter(ziel__schwerpunkt__konzept=bericht.konzept)
+    if bericht.oeffentlich:
+        massnahmen = massnahmen.filter(
+            ziel__schwerpunkt__konzept__status=Konzept.Status.BESCHLOSSEN
+        )
     heute, spaeter = timezone.localdate(now), timezone.localdate(bis)
     return {
         "tage": AUSBLICK_TAGE,
@@ -242,36 +263,36 @@ def _zusammenfassung(daten: dict) -> list[tuple[str, str]]:
     zahlen = []
     if foren := daten.get(Abschnitt.FOREN):
         zahlen += [
-            ("Aktive Foren", foren["aktiv"]),
-            ("Mitgliedschaften in Foren", foren["mitglieder"]),
-            ("Forumssitzungen und Treffen im Zeitraum", foren["sitzungen"]),
-            ("Offene Bedarfe", foren["offene_bedarfe"]),
+            (_("Aktive Foren"), foren["aktiv"]),
+            (_("Mitgliedschaften in aktiven Foren"), foren["mitglieder"]),
+            (_("Forumssitzungen und Treffen im Zeitraum"), foren["sitzungen"]),
+            (_("Offene Bedarfe"), foren["offene_bedarfe"]),
         ]
     if v := daten.get(Abschnitt.VERANSTALTUNGEN):
         zahlen += [
-            ("Veranstaltungen im Zeitraum", v["anzahl"]),
-            ("Teilnehmende (eingecheckt)", v["statistik"].teilgenommen),
-            ("Beteiligte Organisationen", v["statistik"].organisationen),
+            (_("Veranstaltungen im Zeitraum"), v["anzahl"]),
+            (_("Teilnehmende (eingecheckt)"), v["statistik"].teilgenommen),
+            (_("Beteiligte Organisationen"), v["statistik"].organisationen),
         ]
     if m := daten.get(Abschnitt.MASSNAHMEN):
         zahlen += [
-            ("Maßnahmen", m["anzahl"]),
-            ("davon umgesetzt", m["umgesetzt"]),
+            (_("Maßnahmen"), m["anzahl"]),
+            (_("davon umgesetzt"), m["umgesetzt"]),
             (
-                "Mittlerer Fortschritt",
+                _("Mittlerer Fortschritt"),
                 f"{m['fortschritt']} %" if m["fortschritt"] is not None else "–",
             ),
-            ("Fortschrittsnotizen im Zeitraum", m["notizen_im_zeitraum"]),
+            (_("Fortschrittsnotizen im Zeitraum"), m["notizen_im_zeitraum"]),
         ]
     if k := daten.get(Abschnitt.PRAEVENTIONSKETTE):
-        zahlen.append(("Lücken in der Präventionskette", k["anzahl"]))
+        zahlen.append((_("Lücken in der Präventionskette"), k["anzahl"]))
     if n := daten.get(Abschnitt.NEUE_AKTEURE):
         zahlen += [
-            ("Neue Organisationen", len(n["organisationen"])),
-            ("Neue Angebote", len(n["angebote"])),
+            (_("Neue Organisationen"), len(n["organisationen"])),
+            (_("Neue Angebote"), len(n["angebote"])),
         ]
     if z := daten.get(Abschnitt.ZEITLEISTE):
-        zahlen.append(("Meilensteine im Zeitraum", z["im_zeitraum"]))
+        zahlen.append((_("Meilensteine im Zeitraum"), z["im_zeitraum"]))
     return [(label, str(wert)) for label, wert in zahlen]
 
 

@@ -41,6 +41,9 @@ class Sachstandsbericht(models.Model):
     period_start = models.DateField(_("Berichtszeitraum von"))
     period_end = models.DateField(_("Berichtszeitraum bis"))
     sections = models.JSONField(_("Abschnitte"), default=list)
+    # Written for the public (it may then get a public link): it names only what the portal
+    # shows everybody; a committee's report also names draft concepts and members' forums.
+    oeffentlich = models.BooleanField(_("für die Öffentlichkeit"), default=False)
     summary = models.TextField(_("Einleitung"), blank=True, max_length=5000)
     outlook = models.TextField(_("Ausblick"), blank=True, max_length=5000)
 
@@ -62,6 +65,8 @@ class Sachstandsbericht(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("angefordert"), default=timezone.now)
+    # When it was last handed to the worker (a retry hands it again).
+    queued_at = models.DateTimeField(_("übergeben"), default=timezone.now)
     started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
     finished_at = models.DateTimeField(_("fertig um"), null=True, blank=True)
 

@@ -9,12 +9,13 @@ import logging
 import secrets
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,7 @@ SCHRITTE = [
 # A report that has waited or run this long without finishing may be started again (the worker
 # that had it is presumed dead).
 HAENGT_NACH = timedelta(minutes=15)
+FRUEHESTER_BEGINN = date(2000, 1, 1)
 
 
 class Pruefsummenfehler(Exception):
@@ -48,12 +50,15 @@ def bericht_create(
     sections: list[str],
     summary: str = "",
     outlook: str = "",
+    oeffentlich: bool = False,
     user,
 ) -> Sachstandsbericht:
     """Number the report (the next free number; a concurrent request gets the one after) and
     leave the rendering to the worker, after commit."""
     if period_start > period_end:
         raise ValidationError(_("Der Berichtszeitraum endet vor seinem Beginn."))
+    if period_start < FRUEHESTER_BEGINN or period_end > timezone.localdate():
+        raise ValidationError(_("Der Berichtszeitraum liegt zwischen dem 01.01.2000 und heute."))
     gueltig = [key for key in Sachstandsbericht.Abschnitt.values if key in sections]
     if not gueltig:
         raise ValidationError(_("Bitte wählen Sie mindestens einen Abschnitt."))
@@ -70,6 +75,7 @@ def bericht_create(
                     sections=gueltig,
                     summary=summary,
                     outlook=outlook,
+                    oeffentlich=oeffentlich,
                     created_by=user,
                 )
         except IntegrityError:
@@ -96,7 +102,6 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
     conditional UPDATE, so two deliveries of the task render it once. A failure is recorded on
     the row (status fehler, no file) and logged."""
     from ..pdf import render_pdf
-    from .inhalt import bericht_inhalt
 
     now = now or timezone.now()
     claimed = Sachstandsbericht.objects.filter(pk=bericht_id, status=Status.WARTET).update(
@@ -107,9 +112,10 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
     bericht = Sachstandsbericht.objects.select_related("gremium", "konzept").get(pk=bericht_id)
     name = ""
     try:
-        context = bericht_inhalt(bericht, now=now)
-        _step(bericht, "satz")
-        pdf = render_pdf("pdf/sachstandsbericht.html", context, variant="pdf/ua-1")
+        with translation.override(settings.LANGUAGE_CODE):
+            context = _schnappschuss(bericht, now)
+            _step(bericht, "satz")
+            pdf = render_pdf("pdf/sachstandsbericht.html", context, variant="pdf/ua-1")
         _step(bericht, "ablage")
         sha256 = hashlib.sha256(pdf).hexdigest()
         # The whole file is written before the row points to it; a crash in between leaves an
@@ -147,25 +153,44 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
     return "fertig"
 
 
+def _schnappschuss(bericht: Sachstandsbericht, now) -> dict:
+    """All the report's figures from one snapshot of the database: on PostgreSQL one read-only
+    REPEATABLE READ transaction, so a long render does not mix states (SQLite's transaction is a
+    snapshot anyway)."""
+    from .inhalt import bericht_inhalt
+
+    eigene = not connection.in_atomic_block  # inside another transaction (tests): its snapshot
+    with transaction.atomic():
+        if eigene and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return bericht_inhalt(bericht, now=now)
+
+
 def bericht_retry(*, bericht: Sachstandsbericht, now=None) -> bool:
     """Start a failed report again, or one whose worker has not finished it in HAENGT_NACH."""
     now = now or timezone.now()
     haengt = now - HAENGT_NACH
     qs = Sachstandsbericht.objects.filter(pk=bericht.pk)
-    again = qs.filter(status=Status.FEHLER).update(status=Status.WARTET, error="", step="")
-    again = again or (
-        qs.filter(status=Status.LAEUFT, started_at__lt=haengt).update(status=Status.WARTET)
-    )
-    again = again or (qs.filter(status=Status.WARTET, created_at__lt=haengt).update(created_at=now))
+    neu = {"status": Status.WARTET, "step": "", "error": "", "queued_at": now, "started_at": None}
+    again = qs.filter(status=Status.FEHLER).update(**neu)
+    again = again or qs.filter(status=Status.LAEUFT, started_at__lt=haengt).update(**neu)
+    again = again or qs.filter(status=Status.WARTET, queued_at__lt=haengt).update(**neu)
     if again:
         _dispatch(bericht)
     return bool(again)
 
 
 def bericht_oeffentlich(*, bericht: Sachstandsbericht, public: bool) -> Sachstandsbericht:
-    """Give a finished report a public link (a new secret each time), or take it away."""
+    """Give a finished report written for the public a public link (a new secret each time), or
+    take it away. A committee's report names drafts and members' forums: it gets none."""
     if public and bericht.status != Status.FERTIG:
         raise ValidationError(_("Nur ein fertiger Bericht kann veröffentlicht werden."))
+    if public and not bericht.oeffentlich:
+        raise ValidationError(
+            _("Dieser Bericht ist für das Gremium geschrieben und nennt auch Nichtöffentliches. "
+              "Erstellen Sie für einen öffentlichen Link einen Bericht „für die Öffentlichkeit“.")
+        )  # fmt: skip
     bericht.public_token = secrets.token_urlsafe(24) if public else None
     bericht.save(update_fields=["public_token"])
     return bericht

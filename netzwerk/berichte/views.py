@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,7 +63,7 @@ def bericht_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(bericht)
     elif request.method == "POST":
-        raise PermissionDenied
+        raise Http404
     return render(
         request,
         "netzwerk/berichte/bericht_list.html",
@@ -95,18 +95,21 @@ def _detail_context(request, bericht: Sachstandsbericht) -> dict:
     schritte = [key for key, _label in services.SCHRITTE]
     schritt = schritte.index(bericht.step) + 1 if bericht.step in schritte else 0
     laeuft = bericht.status in (Status.WARTET, Status.LAEUFT)
+    # A worker that has not finished in HAENGT_NACH is presumed dead: offer a new try.
+    haengt = laeuft and (
+        (bericht.started_at or bericht.queued_at) < timezone.now() - services.HAENGT_NACH
+    )
     return {
         "bericht": bericht,
-        "zustand": f"{bericht.status}-{bericht.step}",
+        # What the polling page shows; a change (a step, the end, or hanging) is sent to it.
+        "zustand": f"{bericht.status}-{bericht.step}{'-haengt' if haengt else ''}",
         "verwalten": request.user.has_perm("netzwerk.create_bericht"),
         "schritt": schritt,
         "schritte": len(schritte),
         "schritt_label": dict(services.SCHRITTE).get(bericht.step, ""),
         "prozent": round(100 * schritt / (len(schritte) + 1)),
         "laeuft": laeuft,
-        # A worker that has not finished in HAENGT_NACH is presumed dead: offer a new try.
-        "haengt": laeuft
-        and (bericht.started_at or bericht.created_at) < timezone.now() - services.HAENGT_NACH,
+        "haengt": haengt,
         "public_url": request.build_absolute_uri(
             reverse("netzwerk:bericht-public", kwargs={"token": bericht.public_token})
         )

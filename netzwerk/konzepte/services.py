@@ -148,10 +148,16 @@ def notiz_create(*, massnahme, text: str, progress: int, status: str, user):
         raise ValidationError(_("Der Fortschritt liegt zwischen 0 und 100 Prozent."))
     if status not in Massnahme.Status.values:
         raise ValidationError(_("Unbekannter Status."))
-    notiz = Fortschrittsnotiz.objects.create(
-        massnahme=massnahme, text=text.strip(), progress=progress, status=status, author=user
-    )
-    Massnahme.objects.filter(pk=massnahme.pk).update(progress=progress, status=status)
+    with transaction.atomic():
+        current = Massnahme.objects.select_for_update(of=("self",)).get(pk=massnahme.pk)
+        notiz = Fortschrittsnotiz.objects.create(
+            massnahme=current, text=text.strip(), progress=progress, status=status, author=user
+        )
+        # Saved, not updated: the measure's history shows the change and who made it.
+        current.progress, current.status = progress, status
+        current._history_user = user  # the note's author, also outside a request
+        current.save(update_fields=["progress", "status"])
+    massnahme.progress, massnahme.status = progress, status
     return notiz
 
 
@@ -253,6 +259,17 @@ def massnahme_save(
     ziel = Ziel.objects.select_for_update().filter(pk=massnahme.ziel_id).first()
     if ziel is None:
         raise ValidationError(_("Dieses Ziel gibt es nicht mehr; bitte wählen Sie ein anderes."))
+    if massnahme.pk is not None:
+        # The stored row, locked, takes the changed fields: the rest (a note's progress saved
+        # meanwhile) stays, and the history records the measure as it now is.
+        changed = set(MASSNAHME_FIELDS + MASSNAHME_LINKS if changed is None else changed)
+        fields = [name for name in MASSNAHME_FIELDS if name in changed]
+        current = Massnahme.objects.select_for_update(of=("self",)).filter(pk=massnahme.pk).first()
+        if current is None:
+            raise ValidationError(_("Diese Maßnahme gibt es nicht mehr."))
+        for name in fields:
+            setattr(current, name, getattr(massnahme, name))
+        massnahme = current
     massnahme.title = _title(massnahme.title)
     massnahme.clean()
     if not 0 <= massnahme.progress <= 100:
@@ -264,8 +281,6 @@ def massnahme_save(
         massnahme.save()
         changed = MASSNAHME_LINKS
     else:
-        changed = set(MASSNAHME_FIELDS + MASSNAHME_LINKS if changed is None else changed)
-        fields = [name for name in MASSNAHME_FIELDS if name in changed]
         if "ziel" in fields:
             massnahme.position = _next_position(ziel.massnahmen.exclude(pk=massnahme.pk))
             fields.append("position")

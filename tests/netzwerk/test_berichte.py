@@ -135,7 +135,9 @@ def test_the_report_says_what_the_data_says_as_a_tagged_pdf_with_its_own_typefac
         "Mehr Kitas.",
     ]:
         assert expected in text, expected
-    # The public may get a link: no members-only needs, no invited-only events by name.
+    # A committee's report names every forum and draft concepts, but no members-only forum's
+    # needs and no invited-only event.
+    assert "Forum Intern" in text and "Präventionskonzept Teststadt" in text
     assert "Interner Engpass" not in text and "Geheime Klausur" not in text
     # The table of contents names the page each section starts on.
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
@@ -157,6 +159,26 @@ def test_the_report_says_what_the_data_says_as_a_tagged_pdf_with_its_own_typefac
     for font in fonts.values():  # embedded, not named for the reader's system to supply
         descriptor = (font.get("/DescendantFonts") or [font])[0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+def test_a_report_for_the_public_names_only_what_the_portal_shows_everybody(
+    welt, gremium, netz, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bericht = _create(welt, gremium, oeffentlich=True)
+    bericht.refresh_from_db()
+    text = _text(services.bericht_datei(bericht))
+    assert "Forum Offen" in text and "Auftaktwerkstatt Süd" in text  # public: named
+    for hidden in [
+        "Forum Intern",  # a forum for members only
+        "Präventionskonzept Teststadt",  # a draft (Entwurf)
+        "Übergabebogen Kita–Grundschule",  # its measure
+        "Schwimmkurse fehlen",  # a need: forums' collections are for approved accounts
+        "Lenkungskreis gegründet",  # an entered milestone (the timeline is for members)
+        str(welt.users["koordination"].display_name),  # who asked for it
+    ]:
+        assert hidden not in text, hidden
+    assert "1 weiteres Forum ist nur" in text or "Ein weiteres Forum ist nur" in text
 
 
 def test_the_url_fetcher_refuses_everything_but_data_and_the_typeface(tmp_path):
@@ -262,13 +284,15 @@ def test_a_file_written_before_a_failure_is_removed_not_offered(welt, gremium, m
     assert bericht.file.name == "" and bericht.sha256 == ""
 
 
-def _fertig(gremium, nummer: int, inhalt: bytes = b"%PDF-1.7 Bericht") -> Sachstandsbericht:
+def _fertig(
+    gremium, nummer: int, inhalt: bytes = b"%PDF-1.7 Bericht", oeffentlich: bool = False
+) -> Sachstandsbericht:
     """A finished report without rendering (for rights and links): a file and its checksum."""
     name = default_storage.save(f"berichte/test-{nummer}.pdf", ContentFile(inhalt))
     return Sachstandsbericht.objects.create(
         nummer=nummer, gremium=gremium, period_start=VON, period_end=BIS, sections=ALLE,
         status="fertig", file=name, sha256=hashlib.sha256(inhalt).hexdigest(), size=len(inhalt),
-        pages=1, stand=timezone.now(),
+        pages=1, stand=timezone.now(), oeffentlich=oeffentlich,
     )  # fmt: skip
 
 
@@ -292,7 +316,7 @@ def test_a_committee_member_sees_their_committees_reports_only(welt, gremium, cl
         assert client.get(reverse("netzwerk:bericht-download", args=[1])).status_code == 404
     # Only the coordination asks for reports.
     client = client_as("gremium")
-    assert client.post(reverse("netzwerk:bericht-list"), {"gremium": gremium.pk}).status_code == 403
+    assert client.post(reverse("netzwerk:bericht-list"), {"gremium": gremium.pk}).status_code == 404
     assert client.post(reverse("netzwerk:bericht-retry", args=[1])).status_code == 404
     # A member who is no longer approved loses access.
     welt.users["gremium"].approved_at = None
@@ -312,10 +336,14 @@ def test_a_file_changed_after_rendering_is_not_delivered(welt, gremium, client_a
 def test_a_public_link_opens_the_report_without_login_until_it_is_withdrawn(
     welt, gremium, client_as
 ):
-    _fertig(gremium, 1)
+    _fertig(gremium, 1, oeffentlich=True)
+    _fertig(gremium, 2)  # for the committee: names drafts and members' forums
     client = client_as("koordination")
+    page = client.post(reverse("netzwerk:bericht-publish", args=[2]), {"public": "1"}, follow=True)
+    assert "für das Gremium geschrieben" in page.content.decode()
+    assert Sachstandsbericht.objects.get(nummer=2).public_token is None
     client.post(reverse("netzwerk:bericht-publish", args=[1]), {"public": "1"})
-    token = Sachstandsbericht.objects.get().public_token
+    token = Sachstandsbericht.objects.get(nummer=1).public_token
     assert token and len(token) >= 32
     anonym = client_as("anonym")
     url = reverse("netzwerk:bericht-public", args=[token])
@@ -323,7 +351,7 @@ def test_a_public_link_opens_the_report_without_login_until_it_is_withdrawn(
     assert anonym.get(reverse("netzwerk:bericht-public", args=["x" + token])).status_code == 404
     client = client_as("koordination")
     client.post(reverse("netzwerk:bericht-publish", args=[1]), {"public": "0"})
-    assert Sachstandsbericht.objects.get().public_token is None
+    assert Sachstandsbericht.objects.get(nummer=1).public_token is None
     assert client_as("anonym").get(url).status_code == 404
 
 
@@ -396,3 +424,36 @@ def test_the_polling_page_gets_nothing_until_the_state_changes_then_the_news(
     text = news.content.decode()
     assert news.status_code == 200 and "Schritt 3 von 3" in text
     assert 'id="bericht-ansage" hx-swap-oob="innerHTML">Datei wird gespeichert<' in text
+
+
+def test_a_report_whose_worker_died_offers_a_retry_to_the_polling_page(welt, gremium, client_as):
+    lange_her = timezone.now() - services.HAENGT_NACH - timedelta(minutes=1)
+    bericht = Sachstandsbericht.objects.create(
+        nummer=1, gremium=gremium, period_start=VON, period_end=BIS, sections=ALLE,
+        status="laeuft", step="satz", started_at=lange_her, created_at=lange_her,
+    )  # fmt: skip
+    client = client_as("koordination")
+    news = client.get(
+        bericht.get_absolute_url(), {"stand": "laeuft-satz"}, headers={"HX-Request": "true"}
+    )
+    assert news.status_code == 200 and "Noch einmal versuchen" in news.content.decode()
+    assert services.bericht_retry(bericht=bericht) is True
+    bericht.refresh_from_db()
+    assert (bericht.status, bericht.started_at, bericht.created_at) == ("wartet", None, lange_her)
+    # Handed over again just now: not hanging, no second button yet.
+    assert "Noch einmal versuchen" not in client.get(bericht.get_absolute_url()).content.decode()
+
+
+def test_overlapping_renders_leave_the_collector_as_it_was():
+    """Two renders in threads, the first ending while the second runs (the order that would
+    leave a saved-and-restored threshold at the raised value)."""
+    import gc
+
+    before = gc.get_threshold()
+    first, second = pdf._seltener_aufraeumen(), pdf._seltener_aufraeumen()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == 50_000  # the second still renders
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -178,6 +178,12 @@ def test_a_progress_note_saved_while_the_form_was_open_is_not_overwritten(
     client.post(url, data | {"initial-status": "in_umsetzung", "initial-progress": 40})
     massnahme.refresh_from_db()
     assert (massnahme.title, massnahme.progress) == ("Übergabebogen (neu)", 70)
+    # The history tells it as it happened: the partner's 70 %, then the new title at 70 %.
+    neuere = list(massnahme.history.values_list("title", "progress", "history_user")[:2])
+    assert neuere == [
+        ("Übergabebogen (neu)", 70, welt.users["koordination"].pk),
+        (neuere[1][0], 70, welt.users["partner"].pk),
+    ]
 
 
 def test_bad_input_gets_german_messages_and_keeps_what_was_typed(client_as, konzept, baum):
@@ -380,8 +386,8 @@ def test_the_form_needs_as_many_queries_for_300_organisations_as_for_3(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="Nebenläufigkeit auf PostgreSQL.")
 def test_a_goal_is_not_deleted_under_a_measure_being_added_to_it(welt, konzept):
-    """Fails without the row lock in ziel_delete: it would find no measures, wait for the adding
-    transaction, delete the goal and fail at commit on the foreign key (a 500 for the user)."""
+    """Fails without the row locks in massnahme_save and ziel_delete: the deletion would find no
+    measures, delete the goal and fail on the foreign key (a 500 for the user)."""
     schwerpunkt = services.schwerpunkt_create(konzept=konzept, title="Übergänge")
     ziel = services.ziel_create(schwerpunkt=schwerpunkt, title="Kein Kind geht verloren")
     started, errors = threading.Event(), []
@@ -396,12 +402,14 @@ def test_a_goal_is_not_deleted_under_a_measure_being_added_to_it(welt, konzept):
             connection.close()
 
     with transaction.atomic():
-        Ziel.objects.select_for_update().get(pk=ziel.pk)  # as massnahme_save does
+        services.massnahme_save(
+            massnahme=Massnahme(ziel=ziel, title="Übergabebogen"),
+            organisationen=[], bedarfe=[], angebote=[],
+        )  # fmt: skip
         thread = threading.Thread(target=delete)
         thread.start()
         started.wait()
         time.sleep(0.5)  # the deletion is now waiting for this transaction
-        Massnahme.objects.create(ziel=ziel, title="Übergabebogen")
     thread.join()
     assert [type(e) for e in errors] == [ValidationError]
     assert "gehören noch Maßnahmen" in errors[0].messages[0]
