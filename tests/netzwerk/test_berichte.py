@@ -11,6 +11,8 @@ import pytest
 import weasyprint
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -457,3 +459,57 @@ def test_overlapping_renders_leave_the_collector_as_it_was():
     assert gc.get_threshold()[0] == 50_000  # the second still renders
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="Nebenläufigkeit auf PostgreSQL.")
+def test_two_coordinators_asking_at_once_get_two_numbers(welt, gremium, monkeypatch):
+    """Both read the same highest number; the second insert then fails on the unique number and
+    takes the next one. Fails without the retry in bericht_create."""
+    import threading
+
+    barrier, first_try = threading.Barrier(2, timeout=10), threading.local()
+    create = Sachstandsbericht.objects.create
+
+    def create_after_both_counted(**kwargs):
+        if not getattr(first_try, "done", False):
+            first_try.done = True
+            barrier.wait()  # both have counted before either inserts
+        return create(**kwargs)
+
+    monkeypatch.setattr(Sachstandsbericht.objects, "create", create_after_both_counted)
+    monkeypatch.setattr(services, "_dispatch", lambda bericht: None)
+    results, errors = [], []
+
+    def ask():
+        try:
+            results.append(_create(welt, gremium, sections=["zusammenfassung"]).nummer)
+        except Exception as error:  # noqa: BLE001 - collected and checked below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and sorted(results) == [1, 2]
+
+
+def test_the_report_list_needs_as_many_queries_for_20_reports_as_for_2(welt, gremium, client_as):
+
+    def queries(role: str) -> int:
+        client = client_as(role)
+        client.get(reverse("netzwerk:bericht-list"))  # warm: session, permissions
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("netzwerk:bericht-list")).status_code == 200
+            assert client.get(reverse("netzwerk:dashboard")).status_code == 200
+        return len(captured)
+
+    for nummer in (1, 2):
+        _fertig(gremium, nummer)
+    few = {role: queries(role) for role in ("koordination", "gremium")}
+    for nummer in range(3, 21):
+        _fertig(gremium, nummer)
+    assert {role: queries(role) for role in ("koordination", "gremium")} == few
