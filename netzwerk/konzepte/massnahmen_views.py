@@ -2,6 +2,8 @@
 added, renamed and, when empty, deleted; measures are created, edited and deleted. All of it stays
 possible after the decision, which freezes the chapters' text but starts the implementation."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -58,8 +60,22 @@ UEBERSCHRIFT = {
 }
 
 
-def _gliederung_form(request, *, konzept, form, art: str, objekt=None, eltern=None, kinder=0):
-    """The small page for a focal point's or goal's title; with `objekt` also its deletion."""
+def _gliederung_form(
+    request: HttpRequest, *, konzept: Konzept, form, art: str, speichern, erfolg: str,
+    objekt=None, eltern=None, kinder: str = "",
+) -> HttpResponse:  # fmt: skip
+    """The small page for a focal point's or goal's title; with `objekt` also its deletion, which
+    the page offers once the children (the related name `kinder`) are gone. A valid POST goes to
+    `speichern(title=…)`, a service, and back to the list at the saved row; what the service
+    refuses stands at the title."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            gespeichert = speichern(title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("title", error)
+        else:
+            messages.success(request, erfolg)
+            return redirect(_liste(konzept, f"{art}-{gespeichert.pk}"))
     return render(
         request,
         "netzwerk/konzepte/gliederung_form.html",
@@ -70,9 +86,22 @@ def _gliederung_form(request, *, konzept, form, art: str, objekt=None, eltern=No
             "ueberschrift": UEBERSCHRIFT[art, objekt is not None],
             "objekt": objekt,
             "eltern": eltern,
-            "kinder": kinder,
+            "kinder": getattr(objekt, kinder).count() if objekt is not None else 0,
         },
     )
+
+
+def _gliederung_delete(
+    request: HttpRequest, *, konzept: Konzept, art: str, objekt, loeschen, anker: str = ""
+) -> HttpResponse:
+    """`loeschen()`, a service, deletes `objekt`; what it refuses is said on the edit page."""
+    try:
+        loeschen()
+    except ValidationError as error:
+        messages.error(request, _fehler(error))
+        return redirect(f"netzwerk:{art}-edit", slug=konzept.slug, pk=objekt.pk)
+    messages.success(request, _("„%(t)s“ ist gelöscht.") % {"t": objekt.title})
+    return redirect(_liste(konzept, anker))
 
 
 # --- Focal points -------------------------------------------------------------------------------
@@ -81,36 +110,21 @@ def _gliederung_form(request, *, konzept, form, art: str, objekt=None, eltern=No
 @require_perm(EDIT)
 def schwerpunkt_create(request: HttpRequest, slug: str) -> HttpResponse:
     konzept = _konzept(request, slug)
-    form = SchwerpunktForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            schwerpunkt = services.schwerpunkt_create(
-                konzept=konzept, title=form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Der Handlungsschwerpunkt ist angelegt."))
-            return redirect(_liste(konzept, f"schwerpunkt-{schwerpunkt.pk}"))
-    return _gliederung_form(request, konzept=konzept, form=form, art="schwerpunkt")
+    return _gliederung_form(
+        request, konzept=konzept, form=SchwerpunktForm(request.POST or None), art="schwerpunkt",
+        speichern=partial(services.schwerpunkt_create, konzept=konzept),
+        erfolg=_("Der Handlungsschwerpunkt ist angelegt."),
+    )  # fmt: skip
 
 
 @require_perm(EDIT)
 def schwerpunkt_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     konzept = _konzept(request, slug)
     schwerpunkt = _schwerpunkt(konzept, pk)
-    form = SchwerpunktForm(request.POST or None, instance=schwerpunkt)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.schwerpunkt_rename(schwerpunkt=schwerpunkt, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Gespeichert."))
-            return redirect(_liste(konzept, f"schwerpunkt-{schwerpunkt.pk}"))
     return _gliederung_form(
-        request, konzept=konzept, form=form, art="schwerpunkt", objekt=schwerpunkt,
-        kinder=schwerpunkt.ziele.count(),
+        request, konzept=konzept, form=SchwerpunktForm(request.POST or None, instance=schwerpunkt),
+        art="schwerpunkt", speichern=partial(services.schwerpunkt_rename, schwerpunkt=schwerpunkt),
+        erfolg=_("Gespeichert."), objekt=schwerpunkt, kinder="ziele",
     )  # fmt: skip
 
 
@@ -119,13 +133,10 @@ def schwerpunkt_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def schwerpunkt_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     konzept = _konzept(request, slug)
     schwerpunkt = _schwerpunkt(konzept, pk)
-    try:
-        services.schwerpunkt_delete(schwerpunkt=schwerpunkt)
-    except ValidationError as error:
-        messages.error(request, _fehler(error))
-        return redirect("netzwerk:schwerpunkt-edit", slug=konzept.slug, pk=schwerpunkt.pk)
-    messages.success(request, _("„%(t)s“ ist gelöscht.") % {"t": schwerpunkt.title})
-    return redirect(_liste(konzept))
+    return _gliederung_delete(
+        request, konzept=konzept, art="schwerpunkt", objekt=schwerpunkt,
+        loeschen=partial(services.schwerpunkt_delete, schwerpunkt=schwerpunkt),
+    )  # fmt: skip
 
 
 # --- Goals --------------------------------------------------------------------------------------
@@ -136,34 +147,21 @@ def ziel_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """`pk` is the focal point the new goal belongs to."""
     konzept = _konzept(request, slug)
     schwerpunkt = _schwerpunkt(konzept, pk)
-    form = ZielForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ziel = services.ziel_create(schwerpunkt=schwerpunkt, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Das Ziel ist angelegt."))
-            return redirect(_liste(konzept, f"ziel-{ziel.pk}"))
-    return _gliederung_form(request, konzept=konzept, form=form, art="ziel", eltern=schwerpunkt)
+    return _gliederung_form(
+        request, konzept=konzept, form=ZielForm(request.POST or None), art="ziel",
+        speichern=partial(services.ziel_create, schwerpunkt=schwerpunkt),
+        erfolg=_("Das Ziel ist angelegt."), eltern=schwerpunkt,
+    )  # fmt: skip
 
 
 @require_perm(EDIT)
 def ziel_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     konzept = _konzept(request, slug)
     ziel = _ziel(konzept, pk)
-    form = ZielForm(request.POST or None, instance=ziel)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ziel_rename(ziel=ziel, title=form.cleaned_data["title"])
-        except ValidationError as error:
-            form.add_error("title", error)
-        else:
-            messages.success(request, _("Gespeichert."))
-            return redirect(_liste(konzept, f"ziel-{ziel.pk}"))
     return _gliederung_form(
-        request, konzept=konzept, form=form, art="ziel", objekt=ziel, eltern=ziel.schwerpunkt,
-        kinder=ziel.massnahmen.count(),
+        request, konzept=konzept, form=ZielForm(request.POST or None, instance=ziel), art="ziel",
+        speichern=partial(services.ziel_rename, ziel=ziel), erfolg=_("Gespeichert."),
+        objekt=ziel, eltern=ziel.schwerpunkt, kinder="massnahmen",
     )  # fmt: skip
 
 
@@ -172,13 +170,11 @@ def ziel_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def ziel_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     konzept = _konzept(request, slug)
     ziel = _ziel(konzept, pk)
-    try:
-        services.ziel_delete(ziel=ziel)
-    except ValidationError as error:
-        messages.error(request, _fehler(error))
-        return redirect("netzwerk:ziel-edit", slug=konzept.slug, pk=ziel.pk)
-    messages.success(request, _("„%(t)s“ ist gelöscht.") % {"t": ziel.title})
-    return redirect(_liste(konzept, f"schwerpunkt-{ziel.schwerpunkt_id}"))
+    return _gliederung_delete(
+        request, konzept=konzept, art="ziel", objekt=ziel,
+        loeschen=partial(services.ziel_delete, ziel=ziel),
+        anker=f"schwerpunkt-{ziel.schwerpunkt_id}",
+    )  # fmt: skip
 
 
 # --- Measures -----------------------------------------------------------------------------------

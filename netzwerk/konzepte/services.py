@@ -3,6 +3,7 @@ refused, not lost), the status flow, the decision that freezes the text, comment
 and the measures' tree that the coordination maintains before and after the decision."""
 
 from collections.abc import Collection, Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -177,6 +178,30 @@ def _next_position(queryset) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
+# A focal point and its goals, or a goal and its measures: the outline's two levels.
+Gliederung = TypeVar("Gliederung", Handlungsschwerpunkt, Ziel)
+
+
+def _gliederung_rename(objekt: Gliederung, *, title: str) -> Gliederung:
+    objekt.title = _title(title)
+    objekt.save(update_fields=["title"])
+    return objekt
+
+
+def _gliederung_delete(
+    *, model: type[Handlungsschwerpunkt | Ziel], pk: int, kinder: str, meldung: str
+) -> None:
+    """The row `pk` of `model`, locked, goes only once its children (the related name `kinder`)
+    are gone; else `meldung`, whose %(t)s is the row's title. Deleted meanwhile: what was asked
+    for is done."""
+    current = model.objects.select_for_update().filter(pk=pk).first()
+    if current is None:
+        return
+    if getattr(current, kinder).exists():
+        raise ValidationError(meldung % {"t": current.title})
+    current.delete()
+
+
 @transaction.atomic
 def schwerpunkt_create(*, konzept: Konzept, title: str) -> Handlungsschwerpunkt:
     konzept = Konzept.objects.select_for_update().get(pk=konzept.pk)
@@ -187,24 +212,18 @@ def schwerpunkt_create(*, konzept: Konzept, title: str) -> Handlungsschwerpunkt:
 
 @transaction.atomic
 def schwerpunkt_rename(*, schwerpunkt: Handlungsschwerpunkt, title: str) -> Handlungsschwerpunkt:
-    schwerpunkt.title = _title(title)
-    schwerpunkt.save(update_fields=["title"])
-    return schwerpunkt
+    return _gliederung_rename(schwerpunkt, title=title)
 
 
 @transaction.atomic
 def schwerpunkt_delete(*, schwerpunkt: Handlungsschwerpunkt) -> None:
     """Only an empty focal point: its goals (and their measures) go first, one by one, so nobody
     deletes a measure with its progress notes by accident."""
-    current = Handlungsschwerpunkt.objects.select_for_update().filter(pk=schwerpunkt.pk).first()
-    if current is None:
-        return  # deleted meanwhile: what was asked for is done
-    if current.ziele.exists():
-        raise ValidationError(
-            _("„%(t)s“ hat noch Ziele. Löschen Sie zuerst die Ziele, dann den "
-              "Handlungsschwerpunkt.") % {"t": current.title}
-        )  # fmt: skip
-    current.delete()
+    _gliederung_delete(
+        model=Handlungsschwerpunkt, pk=schwerpunkt.pk, kinder="ziele",
+        meldung=_("„%(t)s“ hat noch Ziele. Löschen Sie zuerst die Ziele, dann den "
+                  "Handlungsschwerpunkt."),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -219,23 +238,17 @@ def ziel_create(*, schwerpunkt: Handlungsschwerpunkt, title: str) -> Ziel:
 
 @transaction.atomic
 def ziel_rename(*, ziel: Ziel, title: str) -> Ziel:
-    ziel.title = _title(title)
-    ziel.save(update_fields=["title"])
-    return ziel
+    return _gliederung_rename(ziel, title=title)
 
 
 @transaction.atomic
 def ziel_delete(*, ziel: Ziel) -> None:
     """Only a goal without measures (see schwerpunkt_delete)."""
-    current = Ziel.objects.select_for_update().filter(pk=ziel.pk).first()
-    if current is None:
-        return
-    if current.massnahmen.exists():
-        raise ValidationError(
-            _("Zum Ziel „%(t)s“ gehören noch Maßnahmen. Löschen Sie zuerst die Maßnahmen oder "
-              "ordnen Sie sie einem anderen Ziel zu.") % {"t": current.title}
-        )  # fmt: skip
-    current.delete()
+    _gliederung_delete(
+        model=Ziel, pk=ziel.pk, kinder="massnahmen",
+        meldung=_("Zum Ziel „%(t)s“ gehören noch Maßnahmen. Löschen Sie zuerst die Maßnahmen "
+                  "oder ordnen Sie sie einem anderen Ziel zu."),
+    )  # fmt: skip
 
 
 MASSNAHME_FIELDS = ["ziel", "title", "description", "forum", "start", "end", "status", "progress"]
