@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -88,6 +88,31 @@ def organisationen_for_list() -> QuerySet[Organisation]:
         .defer("description", "suchvektor")
         .annotate(angebot_count=Coalesce(Subquery(angebote), 0))
         .order_by("name")
+    )
+
+
+def organisationen_neu(*, anfang: datetime, ende: datetime) -> QuerySet[Organisation]:
+    """The organisations that came in the period [anfang, ende), by name. They have no creation
+    date of their own; their history records when they came."""
+    neue = Organisation.history.filter(
+        history_date__gte=anfang, history_date__lt=ende, history_type="+"
+    )
+    return (
+        Organisation.objects.filter(pk__in=neue.values("id"))
+        .select_related("typ", "sozialraum")
+        .order_by("name")
+    )
+
+
+def angebote_neu(*, anfang: datetime, ende: datetime, nur_oeffentlich: bool) -> QuerySet[Angebot]:
+    """The offers created in the period [anfang, ende), by title, with their organisation and
+    Lebensphasen. `nur_oeffentlich`: the public ones only."""
+    qs = Angebot.objects.public() if nur_oeffentlich else Angebot.objects.all()
+    return (
+        qs.filter(created_at__gte=anfang, created_at__lt=ende)
+        .select_related("organisation")
+        .prefetch_related("lebensphasen")
+        .order_by("title")
     )
 
 

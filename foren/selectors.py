@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -115,6 +115,58 @@ def _overview_queryset(*, now, since) -> QuerySet[Forum]:
         )
         .order_by("status", "name")
     )
+
+
+def foren_kennzahlen(
+    *, anfang: datetime, ende: datetime, now: datetime, nur_oeffentlich: bool
+) -> list[Forum]:
+    """The forums with a period's figures (a status report's): members, sessions that began in
+    the period [anfang, ende) before `now`, open needs, entries written in the period; by status,
+    then name. `nur_oeffentlich`: the public forums only. One query, whatever the number of rows.
+    """
+    foren = Forum.objects.all()
+    if nur_oeffentlich:
+        foren = foren.filter(visibility=Forum.Sichtbarkeit.PUBLIC)
+    sitzungen = _veranstaltungen().filter(Q(start__gte=anfang, start__lt=ende), start__lt=now)
+    return list(
+        foren.select_related("handlungsfeld")
+        .annotate(
+            mitglieder=_count(Mitgliedschaft.objects.all()),
+            sitzungen=_count(sitzungen),
+            offene_bedarfe=_count(
+                Beitrag.objects.filter(art=Beitrag.Art.BEDARF, status=Beitrag.Status.OFFEN)
+            ),
+            neue_beitraege=_count(
+                Beitrag.objects.filter(created_at__gte=anfang, created_at__lt=ende)
+            ),
+        )
+        .order_by("status", "name")
+    )
+
+
+def foren_count() -> int:
+    """All forums, whatever their visibility."""
+    return Forum.objects.count()
+
+
+def bedarfe_top(*, je_forum: int) -> dict[int, list[Beitrag]]:
+    """The most discussed needs still open or in progress of the public forums, at most
+    `je_forum` per forum (most comments first, then the newest), by forum id. One query."""
+    bedarfe: dict[int, list[Beitrag]] = {}
+    for beitrag in (
+        Beitrag.objects.filter(
+            art=Beitrag.Art.BEDARF,
+            status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
+            forum__visibility=Forum.Sichtbarkeit.PUBLIC,
+        )
+        .annotate(n_kommentare=Count("kommentare"))
+        .order_by("forum", "-n_kommentare", "-created_at")
+        .only("pk", "title", "forum_id", "status")
+    ):
+        liste = bedarfe.setdefault(beitrag.forum_id, [])
+        if len(liste) < je_forum:
+            liste.append(beitrag)
+    return bedarfe
 
 
 def interessen_open() -> QuerySet[Interessensbekundung]:

@@ -1,4 +1,6 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +13,7 @@ from netzwerk.rules import is_approved, is_koordination
 from .models import Anmeldung, Arbeitsgruppe, Einladung, Protokoll, Protokolldokument, Veranstaltung
 
 BELEGT = Q(anmeldungen__status__in=Anmeldung.BELEGT)
+GEKOMMEN = Q(anmeldungen__status=Anmeldung.Status.TEILGENOMMEN)
 
 
 def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Veranstaltung]:
@@ -32,6 +35,68 @@ def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Verans
         belegt=Count("anmeldungen", filter=BELEGT),
         wartend=Count("anmeldungen", filter=Q(anmeldungen__status="warteliste")),
     ).order_by("-start" if past else "start")
+
+
+def veranstaltungen_vergangen(
+    user,
+    *,
+    arten: Iterable[str],
+    ohne_forum: bool,
+    von: date | None = None,
+    bis: date | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Veranstaltung]:
+    """Events of the given kinds that have ended and this person may see
+    (veranstaltungen_visible_to), newest first, begun from `von` to `bis` (local dates, both
+    included, either open); `ohne_forum`: not those of a single forum. With, as there, the
+    registrations that held a seat (belegt) and those waiting, and who was checked in (gekommen).
+    """
+    qs = veranstaltungen_visible_to(user, now=now, past=True).filter(art__in=arten)
+    if ohne_forum:
+        qs = qs.filter(forum__isnull=True)
+    # start__date is the local date (USE_TZ): an evening event stays on its day.
+    if von:
+        qs = qs.filter(start__date__gte=von)
+    if bis:
+        qs = qs.filter(start__date__lte=bis)
+    return qs.annotate(gekommen=Count("anmeldungen", filter=GEKOMMEN))
+
+
+def veranstaltungen_im_zeitraum(
+    *, anfang: datetime, ende: datetime, now: datetime
+) -> QuerySet[Veranstaltung]:
+    """The events that began in the period [anfang, ende) and before `now`, whatever their
+    visibility: what a period's figures count (teilnahme_statistik, veranstaltungen_mit_teilnahme).
+    Without annotations, so that counting them or reading their registrations groups nothing."""
+    return Veranstaltung.objects.filter(Q(start__gte=anfang, start__lt=ende), start__lt=now)
+
+
+def veranstaltungen_mit_teilnahme(
+    veranstaltungen: QuerySet[Veranstaltung], *, nur_oeffentlich: bool
+) -> QuerySet[Veranstaltung]:
+    """The events given, in the order they began, with their forum, the registrations that held
+    a seat (belegt) and who was checked in (gekommen). `nur_oeffentlich`: the public ones only."""
+    if nur_oeffentlich:
+        veranstaltungen = veranstaltungen.filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
+    return (
+        veranstaltungen.annotate(
+            belegt=Count("anmeldungen", filter=BELEGT),
+            gekommen=Count("anmeldungen", filter=GEKOMMEN),
+        )
+        .select_related("forum")
+        .order_by("start")
+    )
+
+
+def veranstaltungen_kommend(
+    *, now: datetime, bis: datetime, nur_oeffentlich: bool
+) -> QuerySet[Veranstaltung]:
+    """The events that begin from `now` until before `bis`, in that order. `nur_oeffentlich`: the
+    public ones only."""
+    qs = Veranstaltung.objects.filter(start__gte=now, start__lt=bis)
+    if nur_oeffentlich:
+        qs = qs.filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
+    return qs.order_by("start")
 
 
 def arbeitsgruppen_of(veranstaltung: Veranstaltung) -> QuerySet[Arbeitsgruppe]:

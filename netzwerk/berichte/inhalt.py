@@ -1,6 +1,6 @@
 """What a status report says: the figures of each section, read at one moment (the report's
-`stand`). This module is netzwerk's top floor: it reads the other apps through their selectors and
-models (tests/test_floors.py allows it, and only it and the dashboard, to do so).
+`stand`). This module is netzwerk's top floor: it reads the other apps through their selectors
+(tests/test_floors.py allows it, and only it and the dashboard, to import them).
 
 Every report names events and offers only if they are public (the others count in the figures).
 A committee's report also names draft concepts, every forum, the needs of public forums (which
@@ -15,16 +15,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from akteure.models import Angebot, Organisation
-from akteure.selectors import praeventionskette
-from foren.models import Beitrag, Forum, Mitgliedschaft
-from konferenzen.models import Anmeldung, Veranstaltung
-from konferenzen.selectors import teilnahme_statistik
+from akteure.selectors import angebote_neu, organisationen_neu, praeventionskette
+from foren.selectors import bedarfe_top, foren_count, foren_kennzahlen
+from konferenzen.selectors import (
+    teilnahme_statistik,
+    veranstaltungen_im_zeitraum,
+    veranstaltungen_kommend,
+    veranstaltungen_mit_teilnahme,
+)
 
 from ..konzepte.models import Konzept, Massnahme
 from ..konzepte.selectors import massnahmen_baum
@@ -56,17 +58,6 @@ class Zeitraum:
         return Q(**{f"{feld}__gte": self.anfang, f"{feld}__lt": self.ende})
 
 
-def _count(queryset, column: str) -> Coalesce:
-    counted = (
-        queryset.filter(**{column: OuterRef("pk")})
-        .order_by()
-        .values(column)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _zeitleiste(bericht, zeitraum: Zeitraum, now) -> dict:
     # Entered milestones are read by approved accounts only (the timeline's page).
     eintraege = [
@@ -78,77 +69,37 @@ def _zeitleiste(bericht, zeitraum: Zeitraum, now) -> dict:
 
 
 def _foren(bericht, zeitraum: Zeitraum, now) -> dict:
-    sitzungen = Veranstaltung.objects.filter(zeitraum.q("start"), start__lt=now)
-    alle = Forum.objects.all()
-    if bericht.oeffentlich:
-        alle = alle.filter(visibility=Forum.Sichtbarkeit.PUBLIC)
-    foren = list(
-        alle.select_related("handlungsfeld")
-        .annotate(
-            mitglieder=_count(Mitgliedschaft.objects.all(), "forum"),
-            sitzungen=_count(sitzungen, "forum"),
-            offene_bedarfe=_count(
-                Beitrag.objects.filter(art=Beitrag.Art.BEDARF, status=Beitrag.Status.OFFEN),
-                "forum",
-            ),
-            neue_beitraege=_count(Beitrag.objects.filter(zeitraum.q("created_at")), "forum"),
-        )
-        .order_by("status", "name")
+    foren = foren_kennzahlen(
+        anfang=zeitraum.anfang, ende=zeitraum.ende, now=now, nur_oeffentlich=bericht.oeffentlich
     )
     # The most discussed open needs of the public forums (for the committee; a forum's collection
     # is for approved accounts, so the public report shows figures only).
-    bedarfe: dict[int, list] = {}
-    for beitrag in (
-        []
-        if bericht.oeffentlich
-        else (
-            Beitrag.objects.filter(
-                art=Beitrag.Art.BEDARF,
-                status__in=[Beitrag.Status.OFFEN, Beitrag.Status.IN_BEARBEITUNG],
-                forum__visibility=Forum.Sichtbarkeit.PUBLIC,
-            )
-            .annotate(n_kommentare=Count("kommentare"))
-            .order_by("forum", "-n_kommentare", "-created_at")
-            .only("pk", "title", "forum_id", "status")
-        )
-    ):
-        liste = bedarfe.setdefault(beitrag.forum_id, [])
-        if len(liste) < TOP_BEDARFE:
-            liste.append(beitrag)
+    bedarfe = {} if bericht.oeffentlich else bedarfe_top(je_forum=TOP_BEDARFE)
     for forum in foren:
         forum.top_bedarfe = bedarfe.get(forum.pk, [])
-    aktiv = [f for f in foren if f.status == Forum.Status.AKTIV]
+    aktiv = [f for f in foren if not f.is_ruhend]
     return {
         "foren": foren,
         "aktiv": len(aktiv),
         "mitglieder": sum(f.mitglieder for f in aktiv),
         "sitzungen": sum(f.sitzungen for f in foren),
-        "nicht_genannt": Forum.objects.count() - len(foren),
+        "nicht_genannt": foren_count() - len(foren),
         "offene_bedarfe": sum(f.offene_bedarfe for f in foren),
     }
 
 
 def _veranstaltungen(bericht, zeitraum: Zeitraum, now) -> dict:
-    im_zeitraum = Veranstaltung.objects.filter(zeitraum.q("start"), start__lt=now)
+    im_zeitraum = veranstaltungen_im_zeitraum(anfang=zeitraum.anfang, ende=zeitraum.ende, now=now)
     statistik = teilnahme_statistik(im_zeitraum, now=now)
-    belegt = Q(anmeldungen__status__in=Anmeldung.BELEGT)
-    gekommen = Q(anmeldungen__status=Anmeldung.Status.TEILGENOMMEN)
-    liste = list(
-        im_zeitraum.filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
-        .annotate(belegt=Count("anmeldungen", filter=belegt))
-        .annotate(gekommen=Count("anmeldungen", filter=gekommen))
-        .select_related("forum")
-        .order_by("start")
-    )
+    liste = list(veranstaltungen_mit_teilnahme(im_zeitraum, nur_oeffentlich=True))
+    anzahl = im_zeitraum.count()
     nach_typ = [(g.name, g.teilgenommen) for g in statistik.nach_typ]
     nach_phase = [(g.name, g.teilgenommen) for g in statistik.nach_lebensphase]
     return {
         "statistik": statistik,
         "liste": liste,
-        "anzahl": im_zeitraum.count(),
-        "nicht_oeffentlich": im_zeitraum.exclude(
-            visibility=Veranstaltung.Sichtbarkeit.PUBLIC
-        ).count(),
+        "anzahl": anzahl,
+        "nicht_oeffentlich": anzahl - len(liste),
         "balken_typ": diagramme.balken(nach_typ),
         "balken_phase": diagramme.balken(nach_phase),
     }
@@ -216,30 +167,14 @@ def _praeventionskette(bericht, zeitraum: Zeitraum, now) -> dict:
 
 
 def _neue_akteure(bericht, zeitraum: Zeitraum, now) -> dict:
-    # Organisations have no creation date of their own; their history records when they came.
-    neue = Organisation.history.filter(zeitraum.q("history_date"), history_type="+")
-    organisationen = list(
-        Organisation.objects.filter(pk__in=neue.values("id"))
-        .select_related("typ", "sozialraum")
-        .order_by("name")
-    )
-    angebote = list(
-        Angebot.objects.public()
-        .filter(zeitraum.q("created_at"))
-        .select_related("organisation")
-        .prefetch_related("lebensphasen")
-        .order_by("title")
-    )
+    organisationen = list(organisationen_neu(anfang=zeitraum.anfang, ende=zeitraum.ende))
+    angebote = list(angebote_neu(anfang=zeitraum.anfang, ende=zeitraum.ende, nur_oeffentlich=True))
     return {"organisationen": organisationen, "angebote": angebote}
 
 
 def _ausblick(bericht, zeitraum: Zeitraum, now) -> dict:
     bis = now + timedelta(days=AUSBLICK_TAGE)
-    veranstaltungen = list(
-        Veranstaltung.objects.filter(start__gte=now, start__lt=bis)
-        .filter(visibility=Veranstaltung.Sichtbarkeit.PUBLIC)
-        .order_by("start")
-    )
+    veranstaltungen = list(veranstaltungen_kommend(now=now, bis=bis, nur_oeffentlich=True))
     massnahmen = Massnahme.objects.filter(
         status__in=[Massnahme.Status.GEPLANT, Massnahme.Status.IN_UMSETZUNG]
     ).select_related("ziel__schwerpunkt__konzept")

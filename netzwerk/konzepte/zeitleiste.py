@@ -10,13 +10,13 @@ from typing import Literal
 
 import rules
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from konferenzen.models import Anmeldung, Veranstaltung
-from konferenzen.selectors import veranstaltungen_visible_to
+from konferenzen.models import Veranstaltung
+from konferenzen.selectors import veranstaltungen_vergangen
 
 from .models import Konzept, Meilenstein
 
@@ -106,20 +106,13 @@ def _zahl(n: int) -> str:
 
 
 def _veranstaltungen(von, bis, user) -> list[Eintrag]:
-    # start__date is the local date (USE_TZ): an evening event stays on its day.
-    veranstaltungen = (
-        veranstaltungen_visible_to(user, past=True)
-        .filter(_zeitraum("start__date", von, bis), forum__isnull=True, art__in=ARTEN)
-        .annotate(
-            teilgenommen=Count(
-                "anmeldungen", filter=Q(anmeldungen__status=Anmeldung.Status.TEILGENOMMEN)
-            )
-        )
+    veranstaltungen = veranstaltungen_vergangen(
+        user, arten=ARTEN, ohne_forum=True, von=von, bis=bis
     )
     eintraege = []
     for v in veranstaltungen:
-        if v.teilgenommen:
-            n = v.teilgenommen
+        if v.gekommen:
+            n = v.gekommen
             detail = ngettext("%(n)s teilnehmende Person", "%(n)s Teilnehmende", n) % {
                 "n": _zahl(n)
             }
