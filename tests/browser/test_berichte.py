@@ -70,6 +70,8 @@ def test_a_coordinator_watches_the_report_being_rendered_and_downloads_it(
     expect(page.get_by_label("bis*", exact=True)).to_have_value(bis.isoformat())
     page.get_by_label("Für das Gremium").select_option(label="Jugendhilfeausschuss")
     page.get_by_label("Einleitung (optional)").fill("Das Netz wächst.")
+    # Written for the public: only such a report may get a public link (below).
+    page.get_by_label("für die Öffentlichkeit").check()
     page.get_by_role("button", name="Bericht erstellen").click()
 
     expect(page.get_by_role("heading", name="Sachstandsbericht Nr. 1")).to_be_visible()
