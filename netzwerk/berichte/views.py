@@ -2,10 +2,8 @@
 progress while the worker renders it, the download (checked against its checksum), a retry, and
 the public link."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,19 +22,7 @@ from .models import Sachstandsbericht
 Status = Sachstandsbericht.Status
 
 
-def _login_first(view):
-    """Anonymous visitors log in first; who then may not read a report gets 404."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@_login_first
+@login_required
 def bericht_list(request: HttpRequest) -> HttpResponse:
     darf_anlegen = request.user.has_perm("netzwerk.create_bericht")
     if not darf_anlegen and not (is_approved(request.user) and request.user.gremien.exists()):
@@ -77,7 +63,7 @@ def _bericht(request: HttpRequest, nummer: int) -> Sachstandsbericht:
     )
 
 
-@_login_first
+@login_required
 def bericht_detail(request: HttpRequest, nummer: int) -> HttpResponse:
     """The report; while it is rendered, the page asks every second (htmx) with the state it
     shows. An unchanged state answers 204 (nothing to swap); a new one returns the status block
@@ -136,7 +122,7 @@ def _pdf(bericht: Sachstandsbericht, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@_login_first
+@login_required
 def bericht_download(request: HttpRequest, nummer: int) -> HttpResponse:
     return _pdf(_bericht(request, nummer), request)
 
