@@ -36,7 +36,7 @@ def logins_text() -> str:
         "koordination": "Koordination (mit Zwei-Faktor-Anmeldung)",
         "moderation": "Moderation (Forum Sprache und Bildung) und Partner",
         "partner": "Partner (Kita Sonnenblume)",
-        "gremium": "Gremium",
+        "gremium": "Gremium (Jugendhilfeausschuss: Sachstandsbericht Nr. 1 auf der Übersicht)",
         "neu": "registriert, wartet auf Freigabe",
     }
     lines = ["Demo-Zugänge (Passwort für alle: " + DEMO_PASSWORD + "):"]
