@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from .models import Rueckmeldung
 
 
+class DatumInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (2026-07-01): a date in the German format
+    would leave the field empty, initial values included."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up: coordinators must see who asks for access."""
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import DatumInput
 from ..konzepte.models import Gremium, Konzept
 from .models import Sachstandsbericht
 from .services import FRUEHESTER_BEGINN
@@ -21,12 +22,12 @@ class BerichtForm(forms.Form):
     )  # fmt: skip
     period_start = forms.DateField(
         label=_("Berichtszeitraum von"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatumInput(),
         error_messages={"required": _("Bitte geben Sie den Beginn an."),
                         "invalid": _("Bitte ein Datum wie 01.07.2026 angeben.")},
     )  # fmt: skip
     period_end = forms.DateField(
-        label=_("bis"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("bis"), widget=DatumInput(),
         error_messages={"required": _("Bitte geben Sie das Ende an."),
                         "invalid": _("Bitte ein Datum wie 30.09.2026 angeben.")},
     )  # fmt: skip

@@ -4,7 +4,17 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Gremium, Handlungsschwerpunkt, Kapitel, Kommentar, Konzept, Massnahme, Ziel
+from ..forms import DatumInput
+from .models import (
+    Gremium,
+    Handlungsschwerpunkt,
+    Kapitel,
+    Kommentar,
+    Konzept,
+    Massnahme,
+    Meilenstein,
+    Ziel,
+)
 
 
 class KonzeptForm(forms.ModelForm):
@@ -56,9 +66,7 @@ class AntwortForm(forms.Form):
 
 class BeschlussForm(forms.Form):
     gremium = forms.ModelChoiceField(label=_("Gremium"), queryset=Gremium.objects.all())
-    decided_on = forms.DateField(
-        label=_("beschlossen am"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = forms.DateField(label=_("beschlossen am"), widget=DatumInput())
     resolution = forms.CharField(
         label=_("Beschlussnummer"), max_length=100, help_text=_("zum Beispiel VO/22/0594")
     )
@@ -104,11 +112,11 @@ class MassnahmeForm(forms.ModelForm):
 
     start = forms.DateField(
         label=_("Beginn"), required=False, error_messages=_DATUM,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatumInput(),
     )  # fmt: skip
     end = forms.DateField(
         label=_("Ende"), required=False, error_messages=_DATUM,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatumInput(),
     )  # fmt: skip
     status = forms.ChoiceField(
         label=_("Status"), choices=Massnahme.Status.choices, initial=Massnahme.Status.GEPLANT,
@@ -214,3 +222,31 @@ class MassnahmeForm(forms.ModelForm):
             Field("bedarfe", wrapper_class=liste),
             Field("angebote", wrapper_class=liste),
         )
+
+
+class MeilensteinForm(forms.ModelForm):
+    date = forms.DateField(
+        label=_("Datum"),
+        widget=DatumInput(),
+        error_messages={
+            "required": _("Bitte geben Sie das Datum an."),
+            "invalid": _("Bitte geben Sie ein gültiges Datum an, etwa 15.08.2023."),
+        },
+    )
+    konzept = forms.ModelChoiceField(
+        label=_("Konzept"),
+        queryset=Konzept.objects.all(),
+        required=False,
+        empty_label=_("– zu keinem Konzept –"),
+    )
+
+    class Meta:
+        model = Meilenstein
+        fields = ["date", "title", "description", "konzept"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"title": _("Zum Beispiel „Lenkungskreis gegründet“.")}
+        error_messages = {"title": {"required": _("Bitte geben Sie an, was geschehen ist.")}}
+
+
+class LoeschenForm(forms.Form):
+    loeschen = forms.ModelChoiceField(queryset=Meilenstein.objects.all())

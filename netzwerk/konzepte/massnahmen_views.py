@@ -48,10 +48,6 @@ def _liste(konzept: Konzept, anker: str = "") -> str:
     return f"{url}#{anker}" if anker else url
 
 
-def _fehler(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 UEBERSCHRIFT = {
     ("schwerpunkt", False): gettext_lazy("Handlungsschwerpunkt hinzufügen"),
     ("schwerpunkt", True): gettext_lazy("Handlungsschwerpunkt bearbeiten"),
@@ -98,7 +94,7 @@ def _gliederung_delete(
     try:
         loeschen()
     except ValidationError as error:
-        messages.error(request, _fehler(error))
+        messages.error(request, " ".join(error.messages))
         return redirect(f"netzwerk:{art}-edit", slug=konzept.slug, pk=objekt.pk)
     messages.success(request, _("„%(t)s“ ist gelöscht.") % {"t": objekt.title})
     return redirect(_liste(konzept, anker))

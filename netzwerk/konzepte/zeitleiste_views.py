@@ -1,46 +1,14 @@
 """The timeline page: approved accounts read it; the coordination enters and deletes milestones."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..access import require_perm
-from .models import Konzept, Meilenstein
+from .forms import LoeschenForm, MeilensteinForm
 from .zeitleiste import zeitleiste
-
-
-class MeilensteinForm(forms.ModelForm):
-    date = forms.DateField(
-        label=gettext_lazy("Datum"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": gettext_lazy("Bitte geben Sie das Datum an."),
-            "invalid": gettext_lazy("Bitte geben Sie ein gültiges Datum an, etwa 15.08.2023."),
-        },
-    )
-    konzept = forms.ModelChoiceField(
-        label=gettext_lazy("Konzept"),
-        queryset=Konzept.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("– zu keinem Konzept –"),
-    )
-
-    class Meta:
-        model = Meilenstein
-        fields = ["date", "title", "description", "konzept"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"title": gettext_lazy("Zum Beispiel „Lenkungskreis gegründet“.")}
-        error_messages = {
-            "title": {"required": gettext_lazy("Bitte geben Sie an, was geschehen ist.")}
-        }
-
-
-class LoeschenForm(forms.Form):
-    loeschen = forms.ModelChoiceField(queryset=Meilenstein.objects.all())
 
 
 @require_perm("netzwerk.read_konzept")  # without a concept: approved accounts
