@@ -6,4 +6,4 @@ class AkteureConfig(AppConfig):
     verbose_name = "Akteure"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import personendaten, signals  # noqa: F401

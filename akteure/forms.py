@@ -47,6 +47,41 @@ class FreigabeForm(forms.Form):
         return data
 
 
+class LoeschantragForm(forms.Form):
+    message = forms.CharField(
+        label=_("Anmerkung (freiwillig)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel, ob Sie nur bestimmte Angaben gelöscht haben möchten."),
+    )
+    bestaetigt = forms.BooleanField(
+        label=_("Ja, ich möchte, dass mein Konto und meine Daten gelöscht werden."),
+        error_messages={"required": _("Bitte bestätigen Sie, dass Sie die Löschung beantragen.")},
+    )
+
+
+class AntragEntscheidungForm(forms.Form):
+    entscheidung = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("loeschen", _("Daten jetzt löschen")), ("ablehnen", _("ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Begründung (bei Ablehnung nötig)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Geht per E-Mail an die Person, zum Beispiel eine gesetzliche Aufbewahrungspflicht."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("entscheidung") == "ablehnen" and not data.get("answer", "").strip():
+            self.add_error("answer", _("Bitte begründen Sie die Ablehnung."))
+        return data
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation

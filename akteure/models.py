@@ -309,3 +309,77 @@ class Import(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("akteure:import-detail", kwargs={"pk": self.pk})
+
+
+def _einladung_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Organisationseinladung(models.Model):
+    """A coordinator's approval in advance: the first account that accepts the link becomes a
+    partner of the organisation; the link works once, and not after `expires_at`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="einladungen"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_einladung_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("erstellt"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    used_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("Einladungslink einer Organisation")
+        verbose_name_plural = _("Einladungslinks von Organisationen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.created_at:%d.%m.%Y})"
+
+
+class Datenschutzantrag(models.Model):
+    """A person's own request to erase their data (Art. 17 DSGVO), reviewed by coordination
+    within the legal month (Art. 12(3))."""
+
+    class Status(models.TextChoices):
+        OFFEN = "offen", _("offen")
+        ERLEDIGT = "erledigt", _("gelöscht")
+        ABGELEHNT = "abgelehnt", _("abgelehnt")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        related_name="datenschutzantraege",
+    )  # fmt: skip
+    message = models.TextField(_("Anmerkung"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.OFFEN
+    )
+    created_at = models.DateTimeField(_("gestellt am"), default=timezone.now)
+    deadline = models.DateField(_("zu erledigen bis"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    answer = models.TextField(_("Begründung"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("Löschantrag")
+        verbose_name_plural = _("Löschanträge")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="offen"), name="ein_offener_antrag"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"

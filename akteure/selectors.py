@@ -7,6 +7,8 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from netzwerk import datenschutz
+from netzwerk.datenschutz import Betroffene
 from netzwerk.models import Handlungsfeld, Lebensphase
 from netzwerk.rules import is_koordination, is_partner
 
@@ -168,50 +170,42 @@ def praeventionskette(*, user, sozialraum=None) -> dict:
     }
 
 
-def person_export(person: Person) -> dict:
-    """Everything the portal holds on a person, for an access request (Art. 15 DSGVO)."""
-    user = person.user
-    return {
-        "person": {
-            "vorname": person.first_name,
-            "nachname": person.last_name,
-            "funktion": person.function,
-            "organisation": person.organisation.name if person.organisation else None,
-            "email": person.email,
-            "telefon": person.phone,
-            "zuletzt_aktiv": person.last_activity_at.isoformat()
-            if person.last_activity_at
-            else None,
-        },
-        "einwilligungen": [
-            {
-                "zweck": c.get_purpose_display(),
-                "erteilt_am": c.given_at.isoformat(),
-                "weg": c.get_method_display(),
-                "vermerk": c.note,
-                "widerrufen_am": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in person.einwilligungen.all()
-        ],
-        "ansprechperson_fuer_angebote": list(person.angebote.values_list("title", flat=True)),
-        "benutzerkonto": None
-        if user is None
-        else {
-            "email": user.email,
-            "registriert_am": user.date_joined.isoformat(),
-            "letzte_anmeldung": user.last_login.isoformat() if user.last_login else None,
-            "rollen": sorted(user.rollen()),
-            "foren": list(user.foren.values_list("name", flat=True)),
-        },
-        "aenderungen": [
-            {
-                "wann": h.history_date.isoformat(),
-                "art": h.get_history_type_display(),
-                "durch": str(h.history_user) if h.history_user else None,
-            }
-            for h in person.history.select_related("history_user")
-        ],
-    }
+def betroffene_for(*, person: Person | None = None, user=None) -> Betroffene:
+    """Whose rows erasure and the access request look for: the contact person, their account,
+    every address either has used, and their name as it was written."""
+    if person is not None and user is None:
+        user = person.user
+    if user is not None and person is None:
+        person = Person.objects.filter(user=user).first()
+    emails, names = set(), set()
+    for who in (person, user):
+        if who is None:
+            continue
+        if who.email:
+            emails.add(who.email.strip().lower())
+        full = f"{who.first_name} {who.last_name}".strip()
+        if full and not who.email.endswith("@invalid"):
+            names.add(full)
+    if user is not None:
+        emails |= {e.lower() for e in user.emailaddress_set.values_list("email", flat=True)}
+    emails = {e for e in emails if not e.endswith("@invalid")}
+    return Betroffene(
+        person_id=person.pk if person else None,
+        user_id=user.pk if user else None,
+        emails=frozenset(emails),
+        names=frozenset(names),
+    )
+
+
+def person_export(*, person: Person | None = None, user=None) -> dict:
+    """Everything the portal holds on a person, for an access request (Art. 15 DSGVO): every
+    entry of the registry of personal data (netzwerk.datenschutz), with what erasure does."""
+    return datenschutz.auskunft(betroffene_for(person=person, user=user))
+
+
+def erase_plan(*, person: Person | None = None, user=None):
+    """What erasure will do, with counts, for the confirmation page."""
+    return datenschutz.plan(betroffene_for(person=person, user=user))
 
 
 def personen_for_review(*, now=None) -> QuerySet[Person]:

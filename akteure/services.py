@@ -2,13 +2,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core import signing
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from netzwerk import datenschutz
+from netzwerk.datenschutz import Betroffene
 from netzwerk.mail import mail_queue
 from netzwerk.models import Rolle, User
 from netzwerk.rules import is_koordination
@@ -16,7 +17,16 @@ from netzwerk.services import user_approve
 from netzwerk.text import unique_slug
 
 from .importer import check, execute, guess_mapping, read_table
-from .models import Angebot, Import, Organisation, Person, stale_before
+from .models import (
+    Angebot,
+    Datenschutzantrag,
+    Import,
+    Organisation,
+    Organisationseinladung,
+    Person,
+    stale_before,
+)
+from .selectors import betroffene_for
 
 
 @transaction.atomic
@@ -141,29 +151,69 @@ def einwilligung_withdraw(*, einwilligung) -> None:
 
 
 @transaction.atomic
-def person_erase(*, person: Person) -> Person:
-    """Erasure (Art. 17 DSGVO): the person is anonymised, their history of personal values is
-    deleted; the row stays so counts (forum memberships, registrations) keep adding up."""
-    now = timezone.now()
-    person.einwilligungen.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    person.einwilligungen.update(note="")
-    person.first_name, person.last_name = "Gelöschte", "Person"
-    person.function = person.email = person.phone = ""
-    person.anonymized_at = now
-    user = person.user
-    person.user = None
-    person.save()
-    person.history.all().delete()  # old names and addresses live on in the history otherwise
-    person.einwilligungen.model.history.filter(person_id=person.pk).delete()
-    Angebot.objects.filter(contact=person).update(contact=None)
-    if user is not None:
-        user.email = f"geloescht-{user.pk}@invalid"
-        user.first_name = user.last_name = user.organisation_hint = ""
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-        user.emailaddress_set.all().delete()
-    return person
+def person_erase(*, person: Person | None = None, user=None, now=None) -> Betroffene:
+    """Erasure (Art. 17 DSGVO) through the registry of personal data (netzwerk.datenschutz):
+    every registered model deletes or anonymises the person's rows, all in this transaction.
+    Future registrations are cancelled through their service, so the waiting list moves up."""
+    betroffene = betroffene_for(person=person, user=user)
+    datenschutz.erase(betroffene, now or timezone.now())
+    return betroffene
+
+
+@transaction.atomic
+def antrag_create(*, user, message: str = "", now=None) -> Datenschutzantrag:
+    """A person's own erasure request; coordination decides within a month (Art. 12(3))."""
+    now = now or timezone.now()
+    antrag = Datenschutzantrag.objects.filter(
+        user=user, status=Datenschutzantrag.Status.OFFEN
+    ).first()
+    if antrag is not None:
+        return antrag  # asked twice: the first request stands, with its deadline
+    antrag = Datenschutzantrag.objects.create(
+        user=user,
+        message=message,
+        created_at=now,
+        deadline=(timezone.localtime(now) + timedelta(days=30)).date(),
+    )
+    mail_queue(
+        name="loeschantrag_eingegangen",
+        context={"antrag": antrag},
+        to=list(
+            User.objects.filter(groups__name=Rolle.KOORDINATION, is_active=True).values_list(
+                "email", flat=True
+            )
+        ),
+    )
+    return antrag
+
+
+@transaction.atomic
+def antrag_decide(*, antrag: Datenschutzantrag, by, erase: bool, answer: str = "", now=None):
+    """Erase the person, or refuse with a reason (for example an event still to be invoiced).
+    Deciding twice changes nothing."""
+    now = now or timezone.now()
+    updated = Datenschutzantrag.objects.filter(
+        pk=antrag.pk, status=Datenschutzantrag.Status.OFFEN
+    ).update(
+        status=Datenschutzantrag.Status.ERLEDIGT if erase else Datenschutzantrag.Status.ABGELEHNT,
+        decided_by=by,
+        decided_at=now,
+        answer=answer,
+    )
+    if not updated:
+        return False
+    antrag.refresh_from_db()
+    if erase and antrag.user is not None:
+        address = antrag.user.email
+        person_erase(user=antrag.user, now=now)
+        # The only mail that may still carry the address: sent now, then emptied by the outbox's
+        # retention period like every other.
+        mail_queue(name="loeschantrag_erledigt", context={}, to=[address])
+    elif antrag.user is not None:
+        mail_queue(
+            name="loeschantrag_abgelehnt", context={"antrag": antrag}, to=[antrag.user.email]
+        )
+    return True
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -197,7 +247,8 @@ def import_upload(*, art: str, upload, user):
 
 
 def import_rows(imp) -> list[list[str]]:
-
+    if not imp.file:
+        return []  # deleted after its retention period (akteure.personendaten)
     with imp.file.open("rb") as f:
         return read_table(f.read(), imp.filename)[1]
 
@@ -257,43 +308,59 @@ def import_run(*, import_id: int) -> None:
 
 
 # --- Invitation links: a coordinator's approval in advance -------------------------------------
-EINLADUNG_SALT = "akteure.einladung"
-EINLADUNG_MAX_AGE = 60 * 60 * 24 * 30  # thirty days
+EINLADUNG_TAGE = 30
 
 
-def einladung_token(*, organisation: Organisation, by) -> str:
-    """A signed link that links whoever accepts it to this organisation, as approved partner."""
+def einladung_create(*, organisation: Organisation, by, now=None) -> Organisationseinladung:
+    """A link that makes the first account to accept it a partner of this organisation."""
+    now = now or timezone.now()
+    return Organisationseinladung.objects.create(
+        organisation=organisation,
+        created_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=EINLADUNG_TAGE),
+    )
 
-    return signing.dumps({"o": organisation.pk, "k": by.pk}, salt=EINLADUNG_SALT, compress=True)
 
-
-def einladung_read(token: str) -> tuple[Organisation, object] | None:
-    """The organisation and the inviting coordinator, or None when the link is broken or old."""
-
-    try:
-        data = signing.loads(token, salt=EINLADUNG_SALT, max_age=EINLADUNG_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    organisation = Organisation.objects.filter(pk=data.get("o")).first()
-    inviter = User.objects.filter(pk=data.get("k")).first()
-    if organisation is None or inviter is None or not is_koordination(inviter):
-        return None  # the coordinator has left: their old links no longer approve anyone
-    return organisation, inviter
+def einladung_read(token: str, *, now=None) -> tuple[Organisationseinladung | None, str]:
+    """The invitation and "" when the link can be accepted, else why not ("ungueltig",
+    "abgelaufen", "benutzt")."""
+    einladung = (
+        Organisationseinladung.objects.select_related("organisation", "created_by", "used_by")
+        .filter(token=token)
+        .first()
+    )
+    if einladung is None:
+        return None, "ungueltig"
+    if einladung.used_at is not None:
+        return einladung, "benutzt"
+    if einladung.expires_at <= (now or timezone.now()):
+        return einladung, "abgelaufen"
+    inviter = einladung.created_by
+    if inviter is None or not inviter.is_active or not is_koordination(inviter):
+        return None, "ungueltig"  # the coordinator has left: their links approve nobody
+    return einladung, ""
 
 
 @transaction.atomic
-def einladung_accept(*, token: str, user) -> Organisation | None:
-
-    found = einladung_read(token)
-    if found is None:
-        return None
-    organisation, inviter = found
+def einladung_accept(*, token: str, user, now=None) -> tuple[Organisationseinladung | None, str]:
+    """Accept once: the conditional UPDATE lets exactly one of two simultaneous accepts win;
+    the other is told the link was used."""
+    now = now or timezone.now()
+    einladung, grund = einladung_read(token, now=now)
+    if grund:
+        return einladung, grund
+    claimed = Organisationseinladung.objects.filter(pk=einladung.pk, used_at__isnull=True).update(
+        used_at=now, used_by=user
+    )
+    if not claimed:
+        return einladung, "benutzt"
+    organisation, inviter = einladung.organisation, einladung.created_by
     if user.is_approved:
         person_link_account(user=user, organisation=organisation)
-
         user.groups.add(Group.objects.get(name=Rolle.PARTNER))
     else:
         account_approve(
             user=user, approved_by=inviter, rolle=Rolle.PARTNER, organisation=organisation
         )
-    return organisation
+    return einladung, ""

@@ -26,7 +26,12 @@ urlpatterns = [
     path("personen/pruefen/", views.person_review, name="person-review"),
     path("personen/<int:pk>/", views.person_detail, name="person-detail"),
     path("personen/<int:pk>/auskunft.json", views.person_export, name="person-export"),
+    path("personen/<int:pk>/auskunft/", views.person_auskunft, name="person-auskunft"),
     path("personen/<int:pk>/loeschen/", views.person_erase, name="person-erase"),
+    path("meine-daten/", views.meine_daten, name="meine-daten"),
+    path("meine-daten/auskunft.json", views.meine_daten_export, name="meine-daten-export"),
+    path("loeschantraege/", views.antrag_list, name="antrag-list"),
+    path("loeschantraege/<int:pk>/", views.antrag_detail, name="antrag-detail"),
     path(
         "einwilligungen/<int:pk>/widerrufen/",
         views.einwilligung_withdraw,

@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,13 +21,15 @@ from . import karte_svg, selectors, services
 from .filters import AngebotFilter, OrganisationFilter
 from .forms import (
     AngebotForm,
+    AntragEntscheidungForm,
+    LoeschantragForm,
     FreigabeForm,
     ImportMappingForm,
     ImportUploadForm,
     OrganisationForm,
 )
 from .importer import ImportFehler
-from .models import Angebot, Einwilligung, Import, Organisation, Person
+from .models import Angebot, Datenschutzantrag, Einwilligung, Import, Organisation, Person
 
 PAGE_SIZE = 25
 
@@ -301,33 +306,131 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "akteure/person_detail.html",
         {
             "person": person,
-            "auskunft": selectors.person_export(person),
+            "auskunft": selectors.person_export(person=person),
             "einwilligungen": person.einwilligungen.all(),
         },
     )
 
 
-@require_perm("akteure.manage_personen")
-def person_export(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request, pk)
-    response = JsonResponse(
-        selectors.person_export(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = f'attachment; filename="auskunft-person-{person.pk}.json"'
+def _auskunft_json(auskunft: dict, filename: str) -> HttpResponse:
+    response = JsonResponse(auskunft, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-@require_POST
+@require_perm("akteure.manage_personen")
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    return _auskunft_json(
+        selectors.person_export(person=person), f"auskunft-person-{person.pk}.json"
+    )
+
+
+@require_perm("akteure.manage_personen")
+def person_auskunft(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    return render(
+        request,
+        "akteure/auskunft.html",
+        {"wer": person, "auskunft": selectors.person_export(person=person)},
+    )
+
+
 @require_perm("akteure.manage_personen")
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what erasure will do, with counts; POST with the confirmation: do it."""
     person = _person(request, pk)
-    if request.POST.get("bestaetigt") != "ja":
+    if request.method == "POST":
+        if request.POST.get("bestaetigt") == "ja":
+            organisation = person.organisation
+            services.person_erase(person=person)
+            messages.success(request, _("Die Person ist gelöscht (anonymisiert)."))
+            return redirect(organisation or "akteure:person-review")
         messages.error(request, _("Bitte bestätigen Sie, dass die Person gelöscht werden soll."))
-        return redirect("akteure:person-detail", pk=person.pk)
-    organisation = person.organisation
-    services.person_erase(person=person)
-    messages.success(request, _("Die Person ist gelöscht (anonymisiert)."))
-    return redirect(organisation or "akteure:person-review")
+    return render(
+        request,
+        "akteure/person_erase.html",
+        {"person": person, "plan": selectors.erase_plan(person=person)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The person's own data: access request and erasure request ------------------------------
+@login_required
+def meine_daten(request: HttpRequest) -> HttpResponse:
+    offen = Datenschutzantrag.objects.filter(
+        user=request.user, status=Datenschutzantrag.Status.OFFEN
+    ).first()
+    form = LoeschantragForm(request.POST or None)
+    if request.method == "POST" and offen is None and form.is_valid():
+        antrag = services.antrag_create(user=request.user, message=form.cleaned_data["message"])
+        messages.success(
+            request,
+            _("Ihr Löschantrag ist eingegangen. Die Koordination entscheidet bis %(frist)s.")
+            % {"frist": date_format(antrag.deadline, "d.m.Y")},
+        )
+        return redirect("akteure:meine-daten")
+    return render(
+        request,
+        "akteure/meine_daten.html",
+        {
+            "auskunft": selectors.person_export(user=request.user),
+            "offen": offen,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def meine_daten_export(request: HttpRequest) -> HttpResponse:
+    return _auskunft_json(selectors.person_export(user=request.user), "meine-daten.json")
+
+
+@require_perm("akteure.manage_personen")
+def antrag_list(request: HttpRequest) -> HttpResponse:
+    antraege = Datenschutzantrag.objects.select_related("user", "decided_by")
+    return render(
+        request,
+        "akteure/antrag_list.html",
+        {
+            "offen": antraege.filter(status=Datenschutzantrag.Status.OFFEN),
+            "heute": timezone.localdate(),
+            "entschieden": antraege.exclude(status=Datenschutzantrag.Status.OFFEN).order_by(
+                "-decided_at"
+            )[:50],
+        },
+    )
+
+
+@require_perm("akteure.manage_personen")
+def antrag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    antrag = get_object_or_404(Datenschutzantrag.objects.select_related("user"), pk=pk)
+    form = AntragEntscheidungForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        loeschen = form.cleaned_data["entscheidung"] == "loeschen"
+        if services.antrag_decide(
+            antrag=antrag, by=request.user, erase=loeschen, answer=form.cleaned_data["answer"]
+        ):
+            messages.success(
+                request,
+                _("Die Daten sind gelöscht.") if loeschen else _("Der Antrag ist abgelehnt."),
+            )
+        else:
+            messages.info(request, _("Über diesen Antrag war schon entschieden."))
+        return redirect("akteure:antrag-list")
+    offen = antrag.status == Datenschutzantrag.Status.OFFEN and antrag.user is not None
+    return render(
+        request,
+        "akteure/antrag_detail.html",
+        {
+            "antrag": antrag,
+            "form": form,
+            "plan": selectors.erase_plan(user=antrag.user) if offen else [],
+            "offen": offen,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -395,24 +498,33 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("netzwerk.approve_accounts")
 def einladung_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    token = services.einladung_token(organisation=organisation, by=request.user)
-    link = request.build_absolute_uri(reverse("akteure:einladung", kwargs={"token": token}))
+    einladung = services.einladung_create(organisation=organisation, by=request.user)
+    link = request.build_absolute_uri(
+        reverse("akteure:einladung", kwargs={"token": einladung.token})
+    )
     return render(
-        request, "akteure/einladung_link.html", {"organisation": organisation, "link": link}
+        request,
+        "akteure/einladung_link.html",
+        {"organisation": organisation, "link": link, "einladung": einladung},
     )
 
 
 def einladung(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.einladung_read(token)
-    if found is None:
-        return render(request, "akteure/einladung.html", {"ungueltig": True}, status=404)
-    organisation, _inviter = found
-    if request.method == "POST" and request.user.is_authenticated:
-        services.einladung_accept(token=token, user=request.user)
-        messages.success(
+    einladung, grund = services.einladung_read(token)
+    if request.method == "POST" and request.user.is_authenticated and not grund:
+        einladung, grund = services.einladung_accept(token=token, user=request.user)
+        if not grund:
+            messages.success(
+                request,
+                _("Ihr Konto gehört jetzt zu %(org)s. Sie können die Angaben pflegen.")
+                % {"org": einladung.organisation.name},
+            )
+            return redirect(einladung.organisation)
+    if grund:
+        return render(
             request,
-            _("Ihr Konto gehört jetzt zu %(org)s. Sie können die Angaben pflegen.")
-            % {"org": organisation.name},
+            "akteure/einladung.html",
+            {"grund": grund, "einladung": einladung},
+            status=410 if grund in ("benutzt", "abgelaufen") else 404,
         )
-        return redirect(organisation)
-    return render(request, "akteure/einladung.html", {"organisation": organisation})
+    return render(request, "akteure/einladung.html", {"organisation": einladung.organisation})

@@ -173,6 +173,8 @@ class Mail(models.Model):
         SENDING = "sending", _("wird gesendet")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("fehlgeschlagen")
+        # Erasure took it back before it went out (netzwerk.personendaten).
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
 
     template = models.CharField(_("Vorlage"), max_length=100)
     to = models.JSONField(_("an"), default=list)

@@ -67,9 +67,15 @@ def _mail() -> int:
 
 
 def _einladung(welt) -> str:
-    from akteure.services import einladung_token
+    from akteure.services import einladung_create
 
-    return einladung_token(organisation=welt.organisation, by=welt.users["koordination"])
+    return einladung_create(organisation=welt.organisation, by=welt.users["koordination"]).token
+
+
+def _antrag(welt) -> int:
+    from akteure.services import antrag_create
+
+    return antrag_create(user=welt.users["wartend"]).pk
 
 
 def _import(welt) -> int:
@@ -463,13 +469,24 @@ MATRIX = [
     Case("akteure:person-review", KOORDINATION_ONLY),
     Case("akteure:person-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
     Case("akteure:person-export", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
+    Case("akteure:person-auskunft", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _person(w)}),
     Case(
         "akteure:person-erase",
-        {**KOORDINATION_ONLY, "koordination": 302},
+        KOORDINATION_ONLY,
+        kwargs=lambda w: {"pk": _person(w)},
+        note="the confirmation page: what erasure will do, with counts",
+    ),
+    Case(
+        "akteure:person-erase",
+        {**KOORDINATION_ONLY, "koordination": 400},
         kwargs=lambda w: {"pk": _person(w)},
         method="post",
-        note="without the confirmation box: back to the person, nothing erased",
+        note="without the confirmation box: the page again with the error, nothing erased",
     ),
+    Case("akteure:meine-daten", SIGNED_IN, note="one's own Auskunft and erasure request"),
+    Case("akteure:meine-daten-export", SIGNED_IN),
+    Case("akteure:antrag-list", KOORDINATION_ONLY),
+    Case("akteure:antrag-detail", KOORDINATION_ONLY, kwargs=lambda w: {"pk": _antrag(w)}),
     Case(
         "akteure:einwilligung-withdraw",
         {**KOORDINATION_ONLY, "koordination": 302},

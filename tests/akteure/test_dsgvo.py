@@ -19,20 +19,19 @@ def test_an_access_request_gets_everything_as_json(client_as, welt):
         reverse("akteure:person-export", kwargs={"pk": person.pk})
     )
     data = json.loads(response.content)
-    assert data["person"]["nachname"] == person.last_name
-    assert data["einwilligungen"][0]["weg"] == "per E-Mail"
-    assert data["benutzerkonto"]["email"] == "partner@test.example"
-    assert data["benutzerkonto"]["foren"] == ["Forum Offen"]
+    assert data["akteure.person"]["eintraege"][0]["nachname"] == person.last_name
+    assert data["akteure.einwilligung"]["eintraege"][0]["weg"] == "per E-Mail"
+    assert data["netzwerk.user"]["eintraege"][0]["email"] == "partner@test.example"
+    assert [m["forum"] for m in data["foren.mitgliedschaft"]["eintraege"]] == ["Forum Offen"]
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_erasure_anonymises_but_keeps_the_counts(client_as, welt):
+def test_erasure_anonymises_the_person_and_ends_their_memberships(client_as, welt):
     user = welt.users["partner"]
     person = user.person
     old_name = person.last_name
     welt.angebot_public.contact = person
     welt.angebot_public.save()
-    members_before = welt.forum_public.members.count()
     client = client_as("koordination")
     response = client.post(
         reverse("akteure:person-erase", kwargs={"pk": person.pk}), {"bestaetigt": "ja"}
@@ -43,15 +42,26 @@ def test_erasure_anonymises_but_keeps_the_counts(client_as, welt):
     assert not person.history.filter(last_name=old_name).exists()
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password() and "partner" not in user.email
-    assert Forum.objects.get(pk=welt.forum_public.pk).members.count() == members_before
+    assert not Forum.objects.get(pk=welt.forum_public.pk).members.filter(pk=user.pk).exists()
     page = client.get(welt.organisation.get_absolute_url()).content.decode()
     assert old_name not in page
 
 
 def test_erasure_needs_the_confirmation_box(client_as, welt):
     person = welt.users["partner"].person
-    client_as("koordination").post(reverse("akteure:person-erase", kwargs={"pk": person.pk}))
+    response = client_as("koordination").post(
+        reverse("akteure:person-erase", kwargs={"pk": person.pk})
+    )
+    assert response.status_code == 400 and "Bitte bestätigen" in response.content.decode()
     assert Person.objects.get(pk=person.pk).anonymized_at is None
+
+
+def test_the_confirmation_page_lists_what_erasure_does_with_counts(client_as, welt):
+    person = welt.users["partner"].person
+    page = client_as("koordination").get(reverse("akteure:person-erase", kwargs={"pk": person.pk}))
+    rows = {schritt.datenart.key: schritt.anzahl for schritt in page.context["plan"]}
+    assert rows["foren.mitgliedschaft"] == 1 and rows["netzwerk.user"] == 1
+    assert "Mitgliedschaften in Foren" in page.content.decode()
 
 
 def test_persons_without_activity_are_flagged_after_the_retention_period(welt, settings):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from akteure.services import einladung_token
+from akteure.services import einladung_create
 from netzwerk.rules import is_partner
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +27,49 @@ def test_a_forged_or_foreign_token_links_nobody(client, welt, signed_up_user):
     client.force_login(signed_up_user)
     response = client.post(reverse("akteure:einladung", kwargs={"token": "gefaelscht"}))
     assert response.status_code == 404 and "gilt nicht" in response.content.decode()
-    # A partner cannot mint links: only a coordinator's signature approves.
-    token = einladung_token(organisation=welt.organisation, by=welt.users["partner"])
+    # A link a partner somehow made approves nobody: only a coordinator's link does.
+    token = einladung_create(organisation=welt.organisation, by=welt.users["partner"]).token
     client.post(reverse("akteure:einladung", kwargs={"token": token}))
     signed_up_user.refresh_from_db()
     assert not signed_up_user.is_approved
 
 
 def test_anonymous_visitors_are_asked_to_log_in_first(client, welt):
-    token = einladung_token(organisation=welt.organisation, by=welt.users["koordination"])
+    token = einladung_create(organisation=welt.organisation, by=welt.users["koordination"]).token
     page = client.get(reverse("akteure:einladung", kwargs={"token": token})).content.decode()
     assert "Kita Wolke" in page and "Melden Sie sich zuerst an" in page
+
+
+def test_a_link_works_once_and_the_second_account_is_told_so(
+    client, welt, signed_up_user, django_user_model
+):
+    from tests.factories import UserFactory
+
+    token = einladung_create(organisation=welt.organisation, by=welt.users["koordination"]).token
+    url = reverse("akteure:einladung", kwargs={"token": token})
+    client.force_login(signed_up_user)
+    assert client.post(url).status_code == 302
+    forwarded = UserFactory(email="weitergeleitet@test.example", approved_at=None)
+    client.force_login(forwarded)
+    response = client.post(url)
+    assert response.status_code == 410
+    assert "schon angenommen" in response.content.decode()
+    forwarded.refresh_from_db()
+    assert not forwarded.is_approved and not is_partner(forwarded)
+
+
+def test_an_expired_link_says_so(client, welt, signed_up_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    einladung = einladung_create(
+        organisation=welt.organisation,
+        by=welt.users["koordination"],
+        now=timezone.now() - timedelta(days=31),
+    )
+    client.force_login(signed_up_user)
+    response = client.post(reverse("akteure:einladung", kwargs={"token": einladung.token}))
+    assert response.status_code == 410 and "abgelaufen" in response.content.decode()
+    signed_up_user.refresh_from_db()
+    assert not signed_up_user.is_approved

@@ -1,0 +1,87 @@
+"""Personal data in concept documents, measures and status reports: only who wrote, commented,
+noted or asked for what. The texts belong to the network's record (a decided concept, a
+consultation); the account behind them is anonymised by erasure."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..berichte.models import Sachstandsbericht
+from ..datenschutz import (
+    Betroffene,
+    Loeschung,
+    not_personal,
+    register,
+    register_urheber,
+    register_verlauf,
+)
+from .models import (
+    Fortschrittsnotiz,
+    Gremium,
+    Handlungsschwerpunkt,
+    Kapitel,
+    KapitelVersion,
+    Kommentar,
+    Konzept,
+    Massnahme,
+    Meilenstein,
+    Ziel,
+)
+
+Mitglied = Gremium.members.through
+
+
+def _mitglied_rows(b: Betroffene):
+    return Mitglied.objects.filter(user_id=b.user_id) if b.user_id else Mitglied.objects.none()
+
+
+register(
+    Mitglied,
+    label=_("Mitgliedschaft in Gremien"),
+    fields=["gremium"],
+    rows=_mitglied_rows,
+    loeschung=Loeschung.LOESCHEN,
+    grund="",
+    export=lambda m: {"gremium": m.gremium.name},
+)
+register_urheber(
+    Kapitel,
+    label=_("Zuletzt bearbeitete Kapitel"),
+    user_fields=["updated_by"],
+    export=lambda k: {"kapitel": str(k), "konzept": str(k.konzept)},
+)
+register_urheber(
+    KapitelVersion,
+    label=_("Geschriebene Kapitelfassungen"),
+    user_fields=["author"],
+    export=lambda v: {"kapitel": v.title, "am": v.created_at.isoformat()},
+)
+register_urheber(
+    Kommentar,
+    label=_("Kommentare zu Konzepten"),
+    user_fields=["author", "answered_by"],
+    export=lambda k: {"kapitel": str(k.kapitel), "text": k.text, "antwort": k.answer},
+)
+register_urheber(
+    Fortschrittsnotiz,
+    label=_("Fortschrittsnotizen zu Maßnahmen"),
+    user_fields=["author"],
+    export=lambda n: {"massnahme": str(n.massnahme), "text": n.text},
+)
+register_urheber(
+    Meilenstein,
+    label=_("Eingetragene Meilensteine"),
+    user_fields=["created_by"],
+    export=lambda m: {"meilenstein": m.title},
+)
+register_urheber(
+    Sachstandsbericht,
+    label=_("Angeforderte Sachstandsberichte"),
+    user_fields=["created_by"],
+    export=lambda s: {"bericht": str(s)},
+)
+for _model in (Handlungsschwerpunkt, Ziel, Massnahme):
+    register_verlauf(_model)
+not_personal(Gremium, _("Name und Beschreibung eines Gremiums"))
+not_personal(Konzept, _("Titel, Beschreibung und Beschluss eines Konzepts"))
+not_personal(Handlungsschwerpunkt, _("Titel eines Handlungsschwerpunkts"))
+not_personal(Ziel, _("Titel eines Ziels"))
+not_personal(Massnahme, _("Titel und Beschreibung einer Maßnahme"))
