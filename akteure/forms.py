@@ -72,7 +72,9 @@ class AntragEntscheidungForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Geht per E-Mail an die Person, zum Beispiel eine gesetzliche Aufbewahrungspflicht."),
+        help_text=_(
+            "Geht per E-Mail an die Person, zum Beispiel eine gesetzliche Aufbewahrungspflicht."
+        ),
     )
 
     def clean(self):

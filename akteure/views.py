@@ -22,10 +22,10 @@ from .filters import AngebotFilter, OrganisationFilter
 from .forms import (
     AngebotForm,
     AntragEntscheidungForm,
-    LoeschantragForm,
     FreigabeForm,
     ImportMappingForm,
     ImportUploadForm,
+    LoeschantragForm,
     OrganisationForm,
 )
 from .importer import ImportFehler

@@ -124,17 +124,15 @@ not_personal(Forum, _("Name und Beschreibung eines Forums"))
 
 
 def _interessen_expire(now, tage: int) -> int:
-    from datetime import timedelta
+    from .services import interessen_cleanup
 
-    deleted, _rows = Interessensbekundung.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=tage)
-    ).delete()
-    return deleted
+    return interessen_cleanup(now=now)
 
 
 register_frist(
     key="interessen",
     label=_("Unbestätigtes Interesse an einem Forum"),
+    # As long as the confirmation link in the mail works (foren.services.INTERESSE_MAX_AGE).
     setting="FRIST_INTERESSE_TAGE",
     default=7,
     was=_("wird gelöscht, wenn die Adresse nicht bestätigt wurde"),

@@ -75,6 +75,8 @@ rules.add_perm("foren.moderate_forum", can_moderate_forum)
 rules.add_perm("foren.moderate_any_forum", moderates_any_forum)
 rules.add_perm("foren.read_collection", can_read_collection)
 rules.add_perm("foren.contribute", can_contribute)
+# Every approved account may ask, committee members included: they decide on the measures the
+# forums work out and may follow one; the moderation decides each request (issue 13, item 8).
 rules.add_perm("foren.ask_to_join", is_approved & is_public_forum & ~insider)
 rules.add_perm("foren.leave", is_approved & is_forum_member)
 rules.add_perm("foren.change_beitrag", can_moderate_forum | (can_contribute & is_author))

@@ -9,9 +9,3 @@ from . import services
 def send_digests() -> int:
     """Celery beat: the weekly digest to members who opted in."""
     return services.digests_send()
-
-
-@shared_task
-def cleanup_interessen() -> int:
-    """Celery beat, daily: unconfirmed interest older than its confirmation link is deleted."""
-    return services.interessen_cleanup()

@@ -88,6 +88,26 @@ def _by_user(model, field: str = "user"):
 
 
 register(
+    User.groups.through,
+    label=_("Rollen des Kontos"),
+    fields=["group"],
+    rows=_by_user(User.groups.through),
+    loeschung=Loeschung.LOESCHEN,
+    grund="",
+    export=lambda r: {"rolle": r.group.name},
+    order=80,
+)
+register(
+    User.user_permissions.through,
+    label=_("Einzelne Rechte des Kontos"),
+    fields=["permission"],
+    rows=_by_user(User.user_permissions.through),
+    loeschung=Loeschung.LOESCHEN,
+    grund="",
+    export=lambda r: {"recht": r.permission.name},
+    order=80,
+)
+register(
     EmailAddress,
     label=_("E-Mail-Adressen des Kontos"),
     fields=["email", "verified", "primary"],
@@ -299,7 +319,7 @@ def _sessions_expire(now, tage: int) -> int:
 register_frist(
     key="sitzungen",
     label=_("Abgelaufene Anmeldesitzungen"),
-    setting="SESSION_COOKIE_AGE_TAGE",
+    setting="SESSION_TAGE",
     default=14,
     was=_("werden gelöscht, sobald sie abgelaufen sind"),
     apply=_sessions_expire,

@@ -1,8 +1,10 @@
 """One settings module for every environment, read from the environment (django-environ).
 
 Nothing set: the embedded default (SQLite under var/, Celery tasks run in-process, mail to the
-console, DEBUG on). DATABASE_URL, REDIS_URL / CELERY_BROKER_URL and EMAIL_URL switch to the real
-services. With DEBUG off the portal refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+console), in production mode: DEBUG is off unless the environment sets DEBUG=true, as the start
+command for development does (scripts/portal.py start). DATABASE_URL, REDIS_URL /
+CELERY_BROKER_URL and EMAIL_URL switch to the real services. With DEBUG off the portal refuses to
+start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 from pathlib import Path
@@ -21,16 +23,23 @@ if (BASE_DIR / ".env").is_file():
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+_ENTWICKLUNG = "Zum Entwickeln: DEBUG=true setzen oder `python3 scripts/portal.py start` verwenden."
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-nur-fuer-die-entwicklung")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 else:
     if not env.str("SECRET_KEY", default=""):
-        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY in the environment.")
+        raise ImproperlyConfigured(
+            "Produktionsbetrieb (DEBUG aus): bitte SECRET_KEY in der Umgebung setzen. "
+            + _ENTWICKLUNG
+        )
     if not env.list("ALLOWED_HOSTS", default=[]):
-        raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS in the environment.")
+        raise ImproperlyConfigured(
+            "Produktionsbetrieb (DEBUG aus): bitte ALLOWED_HOSTS in der Umgebung setzen. "
+            + _ENTWICKLUNG
+        )
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
@@ -144,10 +153,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "netzwerk.tasks.heartbeat", "schedule": 60.0},
     "angebote-erinnern": {"task": "akteure.tasks.remind_stale_angebote", "schedule": 86_400.0},
     "postausgang-nachfassen": {"task": "netzwerk.tasks.recover_mails", "schedule": 300.0},
+    "aufbewahrungsfristen": {"task": "netzwerk.tasks.apply_fristen", "schedule": 86_400.0},
     # Hourly, so a member's weekly digest goes out within the hour it falls due; the service
     # sends each member at most one a week.
     "foren-wochenuebersicht": {"task": "foren.tasks.send_digests", "schedule": 3_600.0},
-    "foren-interessen-aufraeumen": {"task": "foren.tasks.cleanup_interessen", "schedule": 86_400.0},
     # Every 15 minutes: events that start within KONFERENZEN_ERINNERUNG_STUNDEN get their one
     # reminder to the confirmed participants.
     "veranstaltungen-erinnern": {"task": "konferenzen.tasks.send_reminders", "schedule": 900.0},
@@ -302,6 +311,15 @@ ANGEBOT_STALE_AFTER_DAYS = env.int("ANGEBOT_STALE_AFTER_DAYS", default=365)
 ANGEBOT_REMINDER_PERIOD_DAYS = env.int("ANGEBOT_REMINDER_PERIOD_DAYS", default=30)
 # Contact data of persons without activity for this long is flagged for review (DSGVO).
 PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
+# Retention periods (netzwerk.datenschutz.fristen, applied daily by netzwerk.tasks.apply_fristen,
+# listed on the Datenschutz page): days after which the data named go.
+FRIST_ANMELDUNG_TAGE = env.int("FRIST_ANMELDUNG_TAGE", default=730)  # after the event's end
+FRIST_POSTAUSGANG_TAGE = env.int("FRIST_POSTAUSGANG_TAGE", default=30)
+FRIST_IMPORT_TAGE = env.int("FRIST_IMPORT_TAGE", default=30)
+FRIST_RUECKMELDUNG_TAGE = env.int("FRIST_RUECKMELDUNG_TAGE", default=365)
+FRIST_VERWALTUNGSPROTOKOLL_TAGE = env.int("FRIST_VERWALTUNGSPROTOKOLL_TAGE", default=365)
+SESSION_TAGE = env.int("SESSION_TAGE", default=14)
+SESSION_COOKIE_AGE = SESSION_TAGE * 86_400
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1_000_000)
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=300)
 

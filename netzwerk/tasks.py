@@ -57,3 +57,13 @@ def heartbeat() -> str:
 def remind_massnahmen() -> int:
     """Celery beat, daily: owners of measures without a recent progress note are asked for one."""
     return erinnerung.massnahmen_erinnern()
+
+
+@shared_task
+def apply_fristen() -> dict:
+    """Celery beat, daily: every retention period of the registry (netzwerk.datenschutz)."""
+    from django.utils import timezone
+
+    from . import datenschutz
+
+    return datenschutz.fristen_apply(timezone.now())

@@ -39,7 +39,9 @@ def impressum(request: HttpRequest) -> HttpResponse:
 
 
 def datenschutz(request: HttpRequest) -> HttpResponse:
-    return render(request, "netzwerk/datenschutz.html")
+    from . import datenschutz as register
+
+    return render(request, "netzwerk/datenschutz.html", {"fristen": register.fristen()})
 
 
 def leichte_sprache(request: HttpRequest) -> HttpResponse:

@@ -66,6 +66,9 @@ def broker_configured() -> bool:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
+    # The settings run in production mode unless told otherwise: this command is for development
+    # and the demo, so it says so (an explicit DEBUG=false in the environment wins).
+    os.environ.setdefault("DEBUG", "true")
     ensure_venv()
     manage("ensure_database")
     manage("migrate", "--noinput", "-v", "0")
@@ -162,6 +165,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_totp(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DEBUG", "true")
     ensure_venv()
     manage("demo_totp")
     return 0

@@ -1,8 +1,13 @@
 """Test overrides on top of the one settings module."""
 
+import os
 import tempfile
 
-from netzwerk.settings import *  # noqa: F403
+# Tests run the development settings; tests/netzwerk/test_settings_produktion.py starts the
+# production ones (DEBUG unset) in a subprocess.
+os.environ.setdefault("DEBUG", "true")
+
+from netzwerk.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Per-process cache: rate-limit counters and used TOTP codes must not leak between test runs.

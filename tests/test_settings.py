@@ -37,7 +37,7 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_clean_env(**env),
+        env=_clean_env(**{"DJANGO_SETTINGS_MODULE": "netzwerk.settings", **env}),
         capture_output=True,
         text=True,
         timeout=120,
@@ -73,13 +73,15 @@ def _settings(tmp_path, *names: str, **env: str) -> list[str]:
     ).stdout.split()
 
 
-def test_nothing_set_means_sqlite_under_var_and_tasks_in_process(tmp_path):
+def test_nothing_set_but_debug_means_sqlite_under_var_and_tasks_in_process(tmp_path):
+    # What the start command sets (DEBUG=true) and nothing else.
     assert _settings(
         tmp_path,
         "DATABASES['default']['ENGINE']",
         "DATABASES['default']['NAME']",
         "CELERY_TASK_ALWAYS_EAGER",
         "EMAIL_BACKEND",
+        DEBUG="true",
     ) == [
         "django.db.backends.sqlite3",
         str(tmp_path / "netzwerk.sqlite3"),
@@ -99,6 +101,7 @@ def test_urls_in_the_environment_switch_to_postgres_redis_and_smtp(tmp_path):
         DATABASE_URL="postgres://u@db.example:5432/n",
         REDIS_URL="redis://cache.example:6379/0",
         EMAIL_URL="smtp://mail.example:25",
+        DEBUG="true",
     ) == [
         "django.db.backends.postgresql",
         "redis://cache.example:6379/0",
@@ -120,7 +123,8 @@ def test_the_start_command_creates_a_missing_postgres_database(tmp_path):
         admin.execute(f"DROP DATABASE IF EXISTS {name}")
     try:
         result = _manage(
-            "ensure_database", env={"DATABASE_URL": f"{base}/{name}", "VAR_DIR": str(tmp_path)}
+            "ensure_database",
+            env={"DATABASE_URL": f"{base}/{name}", "VAR_DIR": str(tmp_path), "DEBUG": "true"},
         )
         assert result.returncode == 0, result.stderr
         with psycopg.connect(f"{base}/postgres") as admin:
@@ -131,3 +135,47 @@ def test_the_start_command_creates_a_missing_postgres_database(tmp_path):
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def test_without_debug_in_the_environment_the_settings_are_production(tmp_path):
+    """DEBUG unset: debug off, cookies Secure, HSTS, and the portal's own German 404 page."""
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    assert _settings(
+        tmp_path,
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        **env,
+    ) == ["False", "True", "True", "31536000"]
+    # Production serves hashed static files (whitenoise's manifest): collected first, as the
+    # Dockerfile does.
+    collected = _manage(
+        "collectstatic", "--noinput", "-v", "0", env={**env, "VAR_DIR": str(tmp_path)}
+    )
+    assert collected.returncode == 0, collected.stderr
+    code = (
+        "import django; django.setup(); from django.test import Client;"
+        "r = Client().get('/gibt-es-nicht/', secure=True, headers={'host': 'netzwerk.example'});"
+        "print(r.status_code); print(r.content.decode())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_clean_env(DJANGO_SETTINGS_MODULE="netzwerk.settings", VAR_DIR=str(tmp_path), **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    status, page = result.stdout.split("\n", 1)
+    assert status == "404", result.stderr
+    assert 'lang="de"' in page and "Seite nicht gefunden" in page
+    assert "URLconf" not in page and "Using the URLconf" not in page  # no technical 404
+
+
+def test_nothing_set_at_all_refuses_with_a_german_hint(tmp_path):
+    result = _manage(
+        "check", env={"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "netzwerk.settings"}
+    )
+    assert result.returncode != 0
+    assert "DEBUG=true" in result.stderr and "scripts/portal.py start" in result.stderr

@@ -170,3 +170,14 @@ def test_leaving_a_members_only_forum_lands_on_the_forum_list(client_as, welt):
         reverse("foren:forum-leave", args=[welt.forum_members.slug])
     )
     assert response["Location"] == reverse("foren:forum-list")
+
+
+def test_who_may_ask_to_join_a_public_forum(welt):
+    """The decision of issue 13: every approved account asks (a committee member too), the
+    moderation decides; an account still waiting for approval and a member do not ask."""
+    forum = welt.forum_other
+    assert welt.users["gremium"].has_perm("foren.ask_to_join", forum)
+    assert welt.users["partner"].has_perm("foren.ask_to_join", forum)
+    assert not welt.users["wartend"].has_perm("foren.ask_to_join", forum)
+    assert not welt.users["partner"].has_perm("foren.ask_to_join", welt.forum_public)
+    assert not welt.users["gremium"].has_perm("foren.ask_to_join", welt.forum_members)
