@@ -8,7 +8,15 @@ from django.utils.text import slugify
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
 
-from .models import Angebot, Einwilligung, Organisation, Organisationstyp, Person
+from .models import (
+    Angebot,
+    Datenschutzantrag,
+    Einwilligung,
+    Organisation,
+    Organisationseinladung,
+    Organisationstyp,
+    Person,
+)
 from .services import person_link_account
 
 ORGANISATIONEN = {
@@ -312,3 +320,36 @@ def build(users: dict) -> None:
         user=users["koordination"],
         organisation=Organisation.objects.get(slug="jugendamt-musterstadt"),
     )
+    _datenschutz(users, now)
+
+
+def _datenschutz(users: dict, now) -> None:
+    """An erasure request waiting for the coordination (with its deadline) and an invitation
+    link not yet used: what the coordinator's "Löschanträge" page and an organisation show."""
+    from netzwerk.models import User
+
+    user, created = User.objects.get_or_create(
+        email="lars.weber@kita-sonnenblume.example",
+        defaults={"first_name": "Lars", "last_name": "Weber", "approved_at": now},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        person_link_account(
+            user=user, organisation=Organisation.objects.get(slug="kita-sonnenblume")
+        )
+    if not Datenschutzantrag.objects.filter(user=user).exists():
+        Datenschutzantrag.objects.create(
+            user=user,
+            message="Ich arbeite nicht mehr in der Kita; bitte löschen Sie mein Konto.",
+            created_at=now - timedelta(days=9),
+            deadline=(now + timedelta(days=21)).date(),
+        )
+    organisation = Organisation.objects.get(slug="familienzentrum-arche")
+    if not Organisationseinladung.objects.filter(organisation=organisation).exists():
+        Organisationseinladung.objects.create(
+            organisation=organisation,
+            created_by=users["koordination"],
+            created_at=now - timedelta(days=2),
+            expires_at=now + timedelta(days=28),
+        )

@@ -74,6 +74,11 @@ def test_the_demo_network_is_realistic():
     assert Anmeldung.objects.filter(status="warteliste").exists()
     types = set(Organisation.objects.values_list("typ__name", flat=True))
     assert {"Schule", "Kita", "Verein", "Jobcenter", "Polizei", "Politik"} <= types
+    # Data protection: an erasure request waits for the coordination, a link for a partner.
+    from akteure.models import Datenschutzantrag, Organisationseinladung
+
+    assert Datenschutzantrag.objects.filter(status="offen").count() == 1
+    assert Organisationseinladung.objects.filter(used_at__isnull=True).exists()
 
 
 def test_running_it_twice_changes_nothing():
