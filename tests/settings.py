@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-# Tests run the development settings; tests/netzwerk/test_settings_produktion.py starts the
+# Tests run the development settings; tests/test_settings.py starts the
 # production ones (DEBUG unset) in a subprocess.
 os.environ.setdefault("DEBUG", "true")
 

@@ -28,6 +28,7 @@ ACCOUNT_PAGES = [
     reverse("account_change_password"),
     reverse("mfa_index"),
     reverse("account_reauthenticate"),
+    reverse("akteure:meine-daten"),
 ]
 PAGES = {
     "anonym": PUBLIC_PAGES + ENTRANCE_PAGES,
@@ -57,6 +58,28 @@ def test_no_page_has_an_accessibility_violation(
     login_as(None if role == "anonym" else welt.users[role])
     violations = []
     for path in PAGES[role]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status < 400, f"{path}: {response.status}"
+        violations += axe()
+    assert violations == [], "\n".join(violations)
+
+
+def test_the_data_protection_pages_of_the_coordination_are_accessible(
+    page, live_server, welt, login_as, axe
+):
+    from akteure.services import antrag_create
+
+    antrag = antrag_create(user=welt.users["partner"], message="Bitte alles löschen.")
+    person = welt.users["partner"].person.pk
+    login_as(welt.users["koordination"])
+    violations = []
+    for path in [
+        reverse("akteure:person-detail", args=[person]),
+        reverse("akteure:person-auskunft", args=[person]),
+        reverse("akteure:person-erase", args=[person]),
+        reverse("akteure:antrag-list"),
+        reverse("akteure:antrag-detail", args=[antrag.pk]),
+    ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status < 400, f"{path}: {response.status}"
         violations += axe()
