@@ -4,8 +4,8 @@ to a forum's collection stays for the forum, shown as by "Gelöschte Person"."""
 from django.utils.translation import gettext_lazy as _
 
 from netzwerk.datenschutz import (
-    Betroffene,
     Loeschung,
+    by_user,
     not_personal,
     register,
     register_frist,
@@ -28,20 +28,11 @@ from .models import (
 Moderation = Forum.moderators.through
 
 
-def _of_user(model, field: str = "user"):
-    def rows(b: Betroffene):
-        if b.user_id is None:
-            return model.objects.none()
-        return model.objects.filter(**{f"{field}_id": b.user_id})
-
-    return rows
-
-
 register(
     Mitgliedschaft,
     label=_("Mitgliedschaften in Foren"),
     fields=["forum", "joined_at", "digest"],
-    rows=_of_user(Mitgliedschaft),
+    rows=by_user(Mitgliedschaft),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda m: {"forum": m.forum.name, "seit": m.joined_at.isoformat()},
@@ -51,7 +42,7 @@ register(
     Moderation,
     label=_("Moderation von Foren"),
     fields=["forum"],
-    rows=_of_user(Moderation),
+    rows=by_user(Moderation),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda m: {"forum": m.forum.name},
@@ -61,7 +52,7 @@ register(
     Beitrittsanfrage,
     label=_("Anfragen, einem Forum beizutreten"),
     fields=["forum", "message", "status", "answer"],
-    rows=_of_user(Beitrittsanfrage),
+    rows=by_user(Beitrittsanfrage),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda a: {

@@ -169,6 +169,17 @@ def register(
     )
 
 
+def by_user(model, field: str = "user") -> Rows:
+    """The rows of `model` whose `field` is the person's account."""
+
+    def rows(b: Betroffene) -> QuerySet:
+        if b.user_id is None:
+            return model._default_manager.none()
+        return model._default_manager.filter(**{f"{field}_id": b.user_id})
+
+    return rows
+
+
 def register_urheber(model, *, label: str, user_fields: Iterable[str], export=None) -> None:
     """A model that only records which account did something (wrote, uploaded, decided): the
     rows stay, the account behind them is anonymised by erasure, so they show 'Gelöschte

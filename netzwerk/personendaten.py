@@ -17,6 +17,7 @@ from .datenschutz import (
     GELOESCHT_TEXT,
     Betroffene,
     Loeschung,
+    by_user,
     not_personal,
     register,
     register_frist,
@@ -78,20 +79,11 @@ register(
 )
 
 
-def _by_user(model, field: str = "user"):
-    def rows(b: Betroffene):
-        if b.user_id is None:
-            return model._default_manager.none()
-        return model._default_manager.filter(**{f"{field}_id": b.user_id})
-
-    return rows
-
-
 register(
     User.groups.through,
     label=_("Rollen des Kontos"),
     fields=["group"],
-    rows=_by_user(User.groups.through),
+    rows=by_user(User.groups.through),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda r: {"rolle": r.group.name},
@@ -101,7 +93,7 @@ register(
     User.user_permissions.through,
     label=_("Einzelne Rechte des Kontos"),
     fields=["permission"],
-    rows=_by_user(User.user_permissions.through),
+    rows=by_user(User.user_permissions.through),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda r: {"recht": r.permission.name},
@@ -111,7 +103,7 @@ register(
     EmailAddress,
     label=_("E-Mail-Adressen des Kontos"),
     fields=["email", "verified", "primary"],
-    rows=_by_user(EmailAddress),
+    rows=by_user(EmailAddress),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     order=80,
@@ -120,7 +112,7 @@ register(
     Authenticator,
     label=_("Zweiter Faktor (Authenticator-App, Wiederherstellungscodes)"),
     fields=["type", "created_at", "last_used_at"],
-    rows=_by_user(Authenticator),
+    rows=by_user(Authenticator),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     # The secret itself is never handed out, not even to its owner.

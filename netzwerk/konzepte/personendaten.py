@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..berichte.models import Sachstandsbericht
 from ..datenschutz import (
-    Betroffene,
     Loeschung,
+    by_user,
     not_personal,
     register,
     register_urheber,
@@ -29,15 +29,11 @@ from .models import (
 Mitglied = Gremium.members.through
 
 
-def _mitglied_rows(b: Betroffene):
-    return Mitglied.objects.filter(user_id=b.user_id) if b.user_id else Mitglied.objects.none()
-
-
 register(
     Mitglied,
     label=_("Mitgliedschaft in Gremien"),
     fields=["gremium"],
-    rows=_mitglied_rows,
+    rows=by_user(Mitglied),
     loeschung=Loeschung.LOESCHEN,
     grund="",
     export=lambda m: {"gremium": m.gremium.name},
