@@ -29,7 +29,10 @@ from .models import (
 
 
 def _person_rows(b: Betroffene):
-    q = Q(pk=b.person_id) if b.person_id else Q(pk__in=[])
+    """The contact person, and entries under the same address in other organisations."""
+    q = b.email_q("email")
+    if b.person_id:
+        q |= Q(pk=b.person_id)
     if b.user_id:
         q |= Q(user_id=b.user_id)
     return Person.objects.filter(q)
@@ -75,14 +78,14 @@ def _own_history(model, person_field: str):
     historical = model.history.model
 
     def rows(b: Betroffene):
-        q = Q(**{person_field: b.person_id}) if b.person_id else Q(pk__in=[])
+        q = Q(**{f"{person_field}__in": list(_person_rows(b).values_list("pk", flat=True))})
         if b.user_id:
             q |= Q(history_user_id=b.user_id)
         return historical.objects.filter(q)
 
     def erase(queryset, b: Betroffene, now) -> None:
-        if b.person_id:
-            historical.objects.filter(**{person_field: b.person_id}).delete()
+        ids = list(_person_rows(b).values_list("pk", flat=True))
+        historical.objects.filter(**{f"{person_field}__in": ids}).delete()
 
     return rows, erase
 
@@ -109,17 +112,16 @@ register(
 
 
 def _einwilligung_rows(b: Betroffene):
-    q = Q(person_id=b.person_id) if b.person_id else Q(pk__in=[])
+    q = Q(person__in=_person_rows(b))
     if b.user_id:
         q |= Q(recorded_by_id=b.user_id)
     return Einwilligung.objects.filter(q)
 
 
 def _einwilligung_erase(queryset, b: Betroffene, now) -> None:
-    if b.person_id:
-        own = Einwilligung.objects.filter(person_id=b.person_id)
-        own.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-        own.update(note="")
+    own = Einwilligung.objects.filter(person__in=_person_rows(b))
+    own.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    own.update(note="")
 
 
 register(
@@ -157,7 +159,7 @@ register(
 
 
 def _angebot_rows(b: Betroffene):
-    return Angebot.objects.filter(contact_id=b.person_id) if b.person_id else Angebot.objects.none()
+    return Angebot.objects.filter(contact__in=_person_rows(b))
 
 
 register(
@@ -190,7 +192,7 @@ def _import_mentions(b: Betroffene) -> list[int]:
 
 
 def _import_rows(b: Betroffene):
-    q = Q(pk__in=_import_mentions(b)) | b.text_q("message")
+    q = Q(pk__in=_import_mentions(b)) | Q(pk__in=b.mentions(Import.objects.all(), "message"))
     if b.user_id:
         q |= Q(created_by_id=b.user_id)
     return Import.objects.filter(q)
@@ -201,7 +203,12 @@ def _import_erase(queryset, b: Betroffene, now) -> None:
     for imp in queryset:
         if imp.pk in mentions:
             imp.file.delete(save=False)
-            Import.objects.filter(pk=imp.pk).update(file="")
+            update = {"file": ""}
+            if imp.status not in (Import.Status.FERTIG, Import.Status.FEHLGESCHLAGEN):
+                # Not imported yet: the file is gone, so the import cannot run any more.
+                hinweis = _("Die Datei nannte eine gelöschte Person und wurde entfernt.")
+                update |= {"status": Import.Status.FEHLGESCHLAGEN, "message": str(hinweis)}
+            Import.objects.filter(pk=imp.pk).update(**update)
         if imp.message:
             Import.objects.filter(pk=imp.pk).update(message=b.redact(imp.message))
 
@@ -257,7 +264,9 @@ not_personal(Organisationstyp, _("Begriff eines Vokabulars"))
 
 def _imports_expire(now, tage: int) -> int:
     count = 0
-    for imp in Import.objects.exclude(file="").filter(created_at__lt=now - timedelta(days=tage)):
+    # Only what is done: an import checked but not started keeps its file until it runs.
+    done = Import.objects.filter(status__in=[Import.Status.FERTIG, Import.Status.FEHLGESCHLAGEN])
+    for imp in done.exclude(file="").filter(created_at__lt=now - timedelta(days=tage)):
         imp.file.delete(save=False)
         Import.objects.filter(pk=imp.pk).update(file="")
         count += 1

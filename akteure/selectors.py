@@ -187,7 +187,11 @@ def betroffene_for(*, person: Person | None = None, user=None) -> Betroffene:
         if full and not who.email.endswith("@invalid"):
             names.add(full)
     if user is not None:
-        emails |= {e.lower() for e in user.emailaddress_set.values_list("email", flat=True)}
+        # Verified addresses only: anyone can add a stranger's address to their account.
+        emails |= {
+            e.lower()
+            for e in user.emailaddress_set.filter(verified=True).values_list("email", flat=True)
+        }
     emails = {e for e in emails if not e.endswith("@invalid")}
     return Betroffene(
         person_id=person.pk if person else None,

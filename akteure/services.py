@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -155,8 +155,14 @@ def person_erase(*, person: Person | None = None, user=None, now=None) -> Betrof
     """Erasure (Art. 17 DSGVO) through the registry of personal data (netzwerk.datenschutz):
     every registered model deletes or anonymises the person's rows, all in this transaction.
     Future registrations are cancelled through their service, so the waiting list moves up."""
+    now = now or timezone.now()
     betroffene = betroffene_for(person=person, user=user)
-    datenschutz.erase(betroffene, now or timezone.now())
+    if betroffene.user_id:
+        # Erased from the person's page: an open request of theirs is done with it.
+        Datenschutzantrag.objects.filter(
+            user_id=betroffene.user_id, status=Datenschutzantrag.Status.OFFEN
+        ).update(status=Datenschutzantrag.Status.ERLEDIGT, decided_at=now)
+    datenschutz.erase(betroffene, now)
     return betroffene
 
 
@@ -169,12 +175,16 @@ def antrag_create(*, user, message: str = "", now=None) -> Datenschutzantrag:
     ).first()
     if antrag is not None:
         return antrag  # asked twice: the first request stands, with its deadline
-    antrag = Datenschutzantrag.objects.create(
-        user=user,
-        message=message,
-        created_at=now,
-        deadline=(timezone.localtime(now) + timedelta(days=30)).date(),
-    )
+    try:
+        with transaction.atomic():
+            antrag = Datenschutzantrag.objects.create(
+                user=user,
+                message=message,
+                created_at=now,
+                deadline=(timezone.localtime(now) + timedelta(days=30)).date(),
+            )
+    except IntegrityError:  # a double click: the other request is the open one
+        return Datenschutzantrag.objects.get(user=user, status=Datenschutzantrag.Status.OFFEN)
     mail_queue(
         name="loeschantrag_eingegangen",
         context={"antrag": antrag},

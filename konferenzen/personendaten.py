@@ -177,7 +177,9 @@ register(
 
 
 def _versand_rows(b: Betroffene):
-    q = b.text_q("empfaenger")
+    q = Q(pk__in=[])
+    for email in b.emails:
+        q |= Q(empfaenger__icontains=email)
     if b.user_id:
         q |= Q(created_by_id=b.user_id)
     return Versand.objects.annotate(empfaenger=Cast("recipients", TextField())).filter(q)
@@ -223,7 +225,7 @@ register(
     Tagesordnungspunkt,
     label=_("Tagesordnungspunkte, die die Person nennen"),
     fields=["title", "speaker"],
-    rows=lambda b: Tagesordnungspunkt.objects.filter(b.text_q("title", "speaker")),
+    rows=lambda b: b.mentions(Tagesordnungspunkt.objects.all(), "title", "speaker"),
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_("Der Punkt bleibt im Programm; der Name wird ersetzt."),
     erase=_redacting(Tagesordnungspunkt, "title", "speaker"),
@@ -232,7 +234,7 @@ register(
 
 
 def _protokoll_rows(b: Betroffene):
-    q = b.text_q("text")
+    q = Q(pk__in=b.mentions(Protokoll.objects.all(), "text"))
     if b.user_id:
         q |= Q(updated_by_id=b.user_id)
     return Protokoll.objects.filter(q)

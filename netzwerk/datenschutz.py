@@ -16,6 +16,7 @@ What erasure does with a model's rows is one of three things, said on the confir
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,28 +54,45 @@ class Betroffene:
         return q
 
     def text_q(self, *fields: str) -> Q:
-        """Rows whose text mentions the person's name or address."""
+        """Candidate rows whose text contains the person's name or address somewhere; `mentions`
+        keeps those that name them as a whole word."""
         q = Q(pk__in=[])
         for name in fields:
-            for needle in self.emails | self.names:
+            for needle in self.needles:
                 q |= Q(**{f"{name}__icontains": needle})
         return q
 
+    @property
+    def needles(self) -> list[str]:
+        """Names and addresses to look for, longest first; a name shorter than five letters
+        ("e d") would match ordinary words and is left out."""
+        names = {n for n in self.names if len(n.replace(" ", "")) >= 5}
+        return sorted(self.emails | names, key=len, reverse=True)
+
+    @property
+    def muster(self) -> re.Pattern | None:
+        if not self.needles:
+            return None
+        alternatives = "|".join(re.escape(n) for n in self.needles)
+        return re.compile(rf"(?<![\w.@-])(?:{alternatives})(?![\w@-])", re.IGNORECASE)
+
+    def mentions(self, queryset: QuerySet, *fields: str) -> QuerySet:
+        """The rows of `queryset` whose fields name the person as a whole word: "Max Muster" is
+        not found in "Max Mustermann", "max@x.de" not in "felix.max@x.de"."""
+        muster = self.muster
+        if muster is None:
+            return queryset.none()
+        ids = [
+            row["pk"]
+            for row in queryset.filter(self.text_q(*fields)).values("pk", *fields)
+            if any(muster.search(str(row[f] or "")) for f in fields)
+        ]
+        return queryset.filter(pk__in=ids)
+
     def redact(self, text: str) -> str:
-        """The text with the person's names and addresses replaced (longest first)."""
-        for needle in sorted(self.emails | self.names, key=len, reverse=True):
-            text = _replace_ci(text, needle, GELOESCHT_TEXT)
-        return text
-
-
-def _replace_ci(text: str, needle: str, replacement: str) -> str:
-    if not needle:
-        return text
-    lower, low_needle, out, start = text.lower(), needle.lower(), [], 0
-    while (found := lower.find(low_needle, start)) >= 0:
-        out += [text[start:found], replacement]
-        start = found + len(needle)
-    return "".join(out) + text[start:]
+        """The text with the person's names and addresses replaced, whole words only."""
+        muster = self.muster
+        return muster.sub(GELOESCHT_TEXT, text) if muster and text else text
 
 
 Rows = Callable[[Betroffene], QuerySet]

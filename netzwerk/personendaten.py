@@ -151,7 +151,7 @@ register(
 def _logentry_rows(b: Betroffene):
     from django.apps import apps
 
-    q = b.text_q("object_repr", "change_message")
+    q = Q(pk__in=b.mentions(LogEntry.objects.all(), "object_repr", "change_message"))
     if b.user_id:
         q |= Q(user_id=b.user_id)
     if b.person_id:
@@ -188,7 +188,8 @@ register(
     Rueckmeldung,
     label=_("Rückmeldungen zur Barrierefreiheit"),
     fields=["name", "email", "page_url", "message", "created_at"],
-    rows=lambda b: Rueckmeldung.objects.filter(b.email_q("email") | b.text_q("name")),
+    # By the address only: a name alone ("Max Muster") may be someone else's.
+    rows=lambda b: Rueckmeldung.objects.filter(b.email_q("email")),
     loeschung=Loeschung.LOESCHEN,
     grund="",
 )
@@ -196,17 +197,26 @@ register(
 
 # --- The outbox ---------------------------------------------------------------------------------
 def _mail_rows(b: Betroffene):
-    """Mails to the person, and mails to others that name them (a coordinator's notice)."""
-    return Mail.objects.annotate(an=Cast("to", TextField())).filter(
-        b.text_q("an", "subject", "body_text", "body_html")
-    )
+    """Mails to the person (an exact recipient). Mails to others that name them are not theirs
+    to read; erasure scrubs the name from those too (_mail_erase)."""
+    emails = {e.lower() for e in b.emails}
+    if not emails:
+        return Mail.objects.none()
+    q = Q(pk__in=[])
+    for email in emails:
+        q |= Q(an__icontains=email)
+    kandidaten = Mail.objects.annotate(an=Cast("to", TextField())).filter(q)
+    ids = [m.pk for m in kandidaten.only("pk", "to") if emails & {a.lower() for a in m.to}]
+    return Mail.objects.filter(pk__in=ids)
 
 
 def _mail_erase(queryset, b: Betroffene, now) -> None:
     """A queued mail only to the person is withdrawn; a sent one keeps no address and no body;
     in a mail that also went to others, or names the person, their name and address go."""
     emails = {e.lower() for e in b.emails}
-    for mail in queryset:
+    mentioned = b.mentions(Mail.objects.exclude(pk__in=queryset.values("pk")), "subject",
+                           "body_text", "body_html")  # fmt: skip
+    for mail in list(queryset) + list(mentioned):
         rest = [address for address in mail.to if address.lower() not in emails]
         if not rest:
             if mail.status in (Mail.Status.QUEUED, Mail.Status.SENDING):

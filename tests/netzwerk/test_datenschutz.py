@@ -447,8 +447,13 @@ def test_registrations_lose_their_names_two_years_after_the_event(welt):
 def test_outbox_bodies_and_import_files_go_after_thirty_days(welt):
     mail = mail_queue(name="freigabe", context={"user": {}}, to=["x@test.example"])
     Mail.objects.filter(pk=mail.pk).update(status=Mail.Status.SENT)
-    imp = Import(art="personen", filename="a.csv", created_by=welt.users["koordination"])
+    imp = Import(
+        art="personen", filename="a.csv", created_by=welt.users["koordination"], status="fertig"
+    )
     imp.file.save("a.csv", ContentFile(b"name\nx\n"))
+    # Checked but not started: keeps its file until it runs.
+    waiting = Import(art="personen", filename="b.csv", status="geprueft")
+    waiting.file.save("b.csv", ContentFile(b"name\ny\n"))
     now = timezone.now()
     datenschutz.fristen_apply(now + timedelta(days=29))
     assert Mail.objects.get(pk=mail.pk).to == ["x@test.example"]
@@ -456,6 +461,7 @@ def test_outbox_bodies_and_import_files_go_after_thirty_days(welt):
     result = datenschutz.fristen_apply(now + timedelta(days=31))
     assert result["postausgang"] == 1 and result["importe"] == 1
     assert Mail.objects.get(pk=mail.pk).to == [] and not Import.objects.get(pk=imp.pk).file
+    assert Import.objects.get(pk=waiting.pk).file
 
 
 def test_the_datenschutz_page_lists_the_retention_periods(client):
@@ -468,3 +474,39 @@ def test_the_datenschutz_page_lists_the_retention_periods(client):
 def test_the_beat_schedule_applies_the_retention_periods_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["aufbewahrungsfristen"]
     assert entry["task"] == "netzwerk.tasks.apply_fristen" and entry["schedule"] == 86_400.0
+
+
+def test_erasure_and_auskunft_leave_other_people_alone(welt, client):
+    """Names are matched as whole words and short names not at all; mails are the person's
+    only when sent to them; an unverified address on the account is not theirs."""
+    e = UserFactory(email="ed@test.example", first_name="e", last_name="d")
+    e.emailaddress_set.create(email="fremd@test.example", verified=False)
+    max_ = UserFactory(email="max@test.example", first_name="Max", last_name="Muster")
+    mail_queue(name="freigabe", context={"user": {}}, to=["koordination@test.example"])
+    other = mail_queue(
+        name="freigabe", context={"user": {}}, to=["felix.max@test.example"]
+    )  # "Sie die ..." contains "e d", and "felix.max@" contains "max@"
+    fremd = Rueckmeldung.objects.create(name="Max Mustermann", email="mm@test.example", message="x")
+    Anmeldung.objects.create(
+        veranstaltung=_event(welt, days=5), name="Fremde", email="fremd@test.example"
+    )
+    client.force_login(e)
+    data = json.loads(client.get(reverse("akteure:meine-daten-export")).content)
+    assert data["netzwerk.mail"]["anzahl"] == 0
+    assert data["konferenzen.anmeldung"]["anzahl"] == 0
+    akteure_services.person_erase(user=max_)
+    assert Rueckmeldung.objects.filter(pk=fremd.pk).exists()
+    assert Mail.objects.get(pk=other.pk).to == ["felix.max@test.example"]
+    assert Anmeldung.objects.get(email="fremd@test.example").status == "bestaetigt"
+
+
+def test_a_contact_person_under_the_same_address_elsewhere_is_erased_too(betroffen, welt):
+    twin = PersonFactory(
+        first_name=VORNAME,
+        last_name=NACHNAME,
+        email=EMAIL.upper(),
+        organisation=welt.fremde_organisation,
+    )
+    akteure_services.person_erase(user=betroffen["user"])
+    twin.refresh_from_db()
+    assert twin.email == "" and twin.anonymized_at is not None
