@@ -1,12 +1,41 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.conf import settings
 
+from . import anmeldebremse
 from .mail import mail_store
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_SIGNUP_OPEN
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Growing delays instead of allauth's lock (netzwerk.anmeldebremse).
+
+        Deliberately without super(): allauth's "login_failed" limit would lock the owner out
+        after five wrong passwords from anyone. That limit still guards the TOTP step, which
+        allauth's MFA forms consume themselves.
+        """
+        bremse = anmeldebremse.pruefung_beginnen(request, _email(credentials))
+        if bremse:
+            raise forms.ValidationError(bremse.meldung, code="too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        try:
+            return super().authenticate(request, **credentials)
+        finally:
+            anmeldebremse.pruefung_beenden(request)
+
+    def authentication_failed(self, request, **credentials) -> None:
+        anmeldebremse.fehlschlag(request, _email(credentials))
+
+    def post_login(self, request, user, **kwargs):
+        """After every completed login (second factor included): reset, remember the device."""
+        response = super().post_login(request, user, **kwargs)
+        anmeldebremse.erfolg(request, user)
+        anmeldebremse.geraet_merken(request, response, user)
+        return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mails (confirmation, password reset) go through the outbox like all others."""
@@ -21,3 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=message.body,
             body_html=html,
         )
+
+
+def _email(credentials: dict) -> str:
+    return credentials.get("email") or ""

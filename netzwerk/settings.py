@@ -215,12 +215,13 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "netzwerk:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Netzwerkportal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=True)
-# allauth's login rate limits stay at their defaults (on); written out so nobody turns them off
-# by accident.
 # Reverse proxies in front of the portal that append to X-Forwarded-For (the TLS proxy: 1). Rate
 # limits key on the client address: with 0 behind a proxy, every visitor would share one counter.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# allauth's rate limits, written out so nobody turns them off by accident. Wrong passwords do
+# not consume "login_failed" (netzwerk.anmeldebremse slows them instead, see below); allauth's
+# MFA forms still do, so it keeps guarding the TOTP step: keep it on.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -229,6 +230,18 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+
+# --- Anmeldebremse: failed logins slow down, nobody is locked out (netzwerk/anmeldebremse.py) ---
+# Free failures per account e-mail, then the next check waits 2**(failures - FREI) seconds.
+ANMELDEBREMSE_FREI = 3
+# The same per client address, with room for an office behind one NAT address.
+ANMELDEBREMSE_FREI_IP = 20
+ANMELDEBREMSE_MAX_SEKUNDEN = 300
+# Counters are forgotten this long after their last failure.
+ANMELDEBREMSE_VERGESSEN_SEKUNDEN = 86_400
+# A device that logged in to an account skips the address counters for it this long.
+ANMELDEBREMSE_GERAET_TAGE = 365
+# --- end Anmeldebremse ---
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Netzwerkportal")
