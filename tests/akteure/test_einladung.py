@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection  # noqa: F401 - read by the skipif condition
 from django.urls import reverse
 
 from akteure.services import einladung_create
@@ -73,3 +74,44 @@ def test_an_expired_link_says_so(client, welt, signed_up_user):
     assert response.status_code == 410 and "abgelaufen" in response.content.decode()
     signed_up_user.refresh_from_db()
     assert not signed_up_user.is_approved
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="Nebenläufigkeit auf PostgreSQL.")
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_accepting_one_link_at_the_same_moment_make_one_partner(welt, monkeypatch):
+    """Both read the link as open before either writes (the read is slowed down); only the
+    conditional UPDATE lets exactly one of them in. A plain save would let both."""
+    import threading
+    import time
+
+    from akteure import services
+    from tests.factories import UserFactory
+
+    token = einladung_create(organisation=welt.organisation, by=welt.users["koordination"]).token
+    original = services.einladung_read
+
+    def slow_read(*args, **kwargs):
+        result = original(*args, **kwargs)
+        time.sleep(0.2)
+        return result
+
+    monkeypatch.setattr(services, "einladung_read", slow_read)
+    users = [UserFactory(email=f"weiter{i}@test.example", approved_at=None) for i in range(2)]
+    barrier, results = threading.Barrier(2), []
+
+    def accept(user):
+        barrier.wait()
+        try:
+            results.append(services.einladung_accept(token=token, user=user)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["", "benutzt"]
+    for user in users:
+        user.refresh_from_db()
+    assert sum(is_partner(u) for u in users) == 1
