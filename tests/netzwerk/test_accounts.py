@@ -127,7 +127,10 @@ def test_a_rejected_signup_can_no_longer_log_in(client_as, welt, signed_up_user)
     assert response.status_code == 302 and response["Location"] == reverse("account_inactive")
 
 
-def test_repeated_wrong_passwords_are_rate_limited(client, welt):
+def test_repeated_wrong_passwords_are_rate_limited(client, welt, monkeypatch):
+    from netzwerk import anmeldebremse
+
+    monkeypatch.setattr(anmeldebremse, "uhr", lambda: 1_000_000.0)  # a stopped clock: no flakes
     pages = [
         client.post(
             reverse("account_login"), {"login": "partner@test.example", "password": "falsch"}
