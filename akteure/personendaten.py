@@ -57,7 +57,7 @@ register(
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_(
         "Der Eintrag bleibt ohne Namen und Kontaktdaten, damit Zahlen der Organisation stimmen."
-    ),  # fmt: skip
+    ),
     erase=_person_erase,
     export=lambda p: {
         "vorname": p.first_name,
@@ -100,7 +100,7 @@ register(
     grund=_(
         "Der Verlauf der eigenen Angaben wird gelöscht; Änderungen an anderen Einträgen "
         "bleiben als „Gelöschte Person“."
-    ),  # fmt: skip
+    ),
     erase=_erase,
     export=lambda h: {
         "wann": h.history_date.isoformat(),
@@ -133,7 +133,7 @@ register(
     grund=_(
         "Widerrufen und ohne Vermerk; dass sie erteilt war, bleibt als Nachweis "
         "(Art. 7 Abs. 1 DSGVO)."
-    ),  # fmt: skip
+    ),
     erase=_einwilligung_erase,
     export=lambda c: {
         "zweck": c.get_purpose_display(),
@@ -249,7 +249,7 @@ register(
     grund=_(
         "Nachweis, dass der Antrag fristgerecht bearbeitet wurde (Art. 5 Abs. 2 DSGVO); "
         "Namen im Text werden ersetzt."
-    ),  # fmt: skip
+    ),
     erase=_antrag_erase,
     export=lambda a: {
         "gestellt": a.created_at.isoformat(),

@@ -84,7 +84,7 @@ register(
     grund=_(
         "Künftige Anmeldungen werden storniert (die Warteliste rückt nach); vergangene "
         "bleiben ohne Namen für die Teilnahmezahlen."
-    ),  # fmt: skip
+    ),
     erase=_anmeldung_erase,
     export=lambda a: {
         "veranstaltung": str(a.veranstaltung),
@@ -282,6 +282,6 @@ register_frist(
     was=_(
         "Namen und Adressen werden entfernt, gedruckte Listen gelöscht; die Teilnahmezahlen "
         "bleiben."
-    ),  # fmt: skip
+    ),
     apply=_anmeldungen_expire,
 )

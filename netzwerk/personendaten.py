@@ -72,7 +72,7 @@ register(
     grund=_(
         "Das Konto wird gesperrt; was andere Personen darauf beziehen (Beiträge, Verläufe), "
         "zeigt „Gelöschte Person“."
-    ),  # fmt: skip
+    ),
     erase=_user_erase,
     export=_user_export,
     order=90,
@@ -245,7 +245,7 @@ register(
     grund=_(
         "Noch nicht gesendete Mails an die Person werden zurückgezogen; gesendete behalten "
         "weder Adresse noch Text; in Mails an andere werden Name und Adresse ersetzt."
-    ),  # fmt: skip
+    ),
     erase=_mail_erase,
     export=lambda m: {
         "betreff": m.subject,
