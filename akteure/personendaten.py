@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from netzwerk.datenschutz import (
     Betroffene,
     Loeschung,
+    by_user,
     not_personal,
     register,
     register_frist,
@@ -33,9 +34,7 @@ def _person_rows(b: Betroffene):
     q = b.email_q("email")
     if b.person_id:
         q |= Q(pk=b.person_id)
-    if b.user_id:
-        q |= Q(user_id=b.user_id)
-    return Person.objects.filter(q)
+    return Person.objects.filter(q | b.user_q("user"))
 
 
 def _person_erase(queryset, b: Betroffene, now) -> None:
@@ -79,9 +78,7 @@ def _own_history(model, person_field: str):
 
     def rows(b: Betroffene):
         q = Q(**{f"{person_field}__in": list(_person_rows(b).values_list("pk", flat=True))})
-        if b.user_id:
-            q |= Q(history_user_id=b.user_id)
-        return historical.objects.filter(q)
+        return historical.objects.filter(q | b.user_q("history_user"))
 
     def erase(queryset, b: Betroffene, now) -> None:
         ids = list(_person_rows(b).values_list("pk", flat=True))
@@ -112,10 +109,7 @@ register(
 
 
 def _einwilligung_rows(b: Betroffene):
-    q = Q(person__in=_person_rows(b))
-    if b.user_id:
-        q |= Q(recorded_by_id=b.user_id)
-    return Einwilligung.objects.filter(q)
+    return Einwilligung.objects.filter(Q(person__in=_person_rows(b)) | b.user_q("recorded_by"))
 
 
 def _einwilligung_erase(queryset, b: Betroffene, now) -> None:
@@ -193,9 +187,7 @@ def _import_mentions(b: Betroffene) -> list[int]:
 
 def _import_rows(b: Betroffene):
     q = Q(pk__in=_import_mentions(b)) | Q(pk__in=b.mentions(Import.objects.all(), "message"))
-    if b.user_id:
-        q |= Q(created_by_id=b.user_id)
-    return Import.objects.filter(q)
+    return Import.objects.filter(q | b.user_q("created_by"))
 
 
 def _import_erase(queryset, b: Betroffene, now) -> None:
@@ -242,9 +234,7 @@ register(
     Datenschutzantrag,
     label=_("Löschanträge"),
     fields=["message", "status", "deadline", "answer"],
-    rows=lambda b: Datenschutzantrag.objects.filter(
-        Q(user_id=b.user_id) | Q(decided_by_id=b.user_id) if b.user_id else Q(pk__in=[])
-    ),
+    rows=by_user(Datenschutzantrag, "user", "decided_by"),
     loeschung=Loeschung.BEHALTEN,
     grund=_(
         "Nachweis, dass der Antrag fristgerecht bearbeitet wurde (Art. 5 Abs. 2 DSGVO); "

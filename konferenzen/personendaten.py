@@ -36,17 +36,11 @@ from .models import (
 
 
 def _own(b: Betroffene) -> Q:
-    q = b.email_q("email")
-    if b.user_id:
-        q |= Q(user_id=b.user_id)
-    return q
+    return b.email_q("email") | b.user_q("user")
 
 
 def _anmeldung_rows(b: Betroffene):
-    q = _own(b)
-    if b.user_id:
-        q |= Q(registered_by_id=b.user_id)
-    return Anmeldung.objects.filter(q)
+    return Anmeldung.objects.filter(_own(b) | b.user_q("registered_by"))
 
 
 def _anonymise_anmeldungen(queryset) -> int:
@@ -71,8 +65,7 @@ def _anmeldung_erase(queryset, b: Betroffene, now) -> None:
         anmeldung_cancel(anmeldung=anmeldung, now=now, by_organisers=True)
     _anonymise_anmeldungen(Anmeldung.objects.filter(pk__in=list(own.values_list("pk", flat=True))))
     # Registrations the person filled in for colleagues stay theirs.
-    if b.user_id:
-        Anmeldung.objects.filter(registered_by_id=b.user_id).update(registered_by=None)
+    Anmeldung.objects.filter(b.user_q("registered_by")).update(registered_by=None)
 
 
 register(
@@ -147,9 +140,7 @@ register(
 def _druck_rows(b: Betroffene):
     """Printed lists and badges of the events the person was registered for (they carry the
     name), and those the person asked for."""
-    q = Q(veranstaltung__anmeldungen__in=Anmeldung.objects.filter(_own(b)))
-    if b.user_id:
-        q |= Q(created_by_id=b.user_id)
+    q = Q(veranstaltung__anmeldungen__in=Anmeldung.objects.filter(_own(b))) | b.user_q("created_by")
     return Druck.objects.filter(pk__in=Druck.objects.filter(q).values("pk"))
 
 
@@ -180,8 +171,7 @@ def _versand_rows(b: Betroffene):
     q = Q(pk__in=[])
     for email in b.emails:
         q |= Q(empfaenger__icontains=email)
-    if b.user_id:
-        q |= Q(created_by_id=b.user_id)
+    q |= b.user_q("created_by")
     return Versand.objects.annotate(empfaenger=Cast("recipients", TextField())).filter(q)
 
 
@@ -234,9 +224,7 @@ register(
 
 
 def _protokoll_rows(b: Betroffene):
-    q = Q(pk__in=b.mentions(Protokoll.objects.all(), "text"))
-    if b.user_id:
-        q |= Q(updated_by_id=b.user_id)
+    q = Q(pk__in=b.mentions(Protokoll.objects.all(), "text")) | b.user_q("updated_by")
     return Protokoll.objects.filter(q)
 
 

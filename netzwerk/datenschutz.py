@@ -45,6 +45,14 @@ class Betroffene:
     emails: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
 
+    def user_q(self, *fields: str) -> Q:
+        """Rows whose account field (a foreign key to the user) is the person's account."""
+        q = Q(pk__in=[])
+        if self.user_id is not None:
+            for name in fields:
+                q |= Q(**{f"{name}_id": self.user_id})
+        return q
+
     def email_q(self, *fields: str) -> Q:
         """Rows whose address field is one of the person's addresses (case does not matter)."""
         q = Q(pk__in=[])
@@ -187,15 +195,9 @@ def register(
     )
 
 
-def by_user(model, field: str = "user") -> Rows:
-    """The rows of `model` whose `field` is the person's account."""
-
-    def rows(b: Betroffene) -> QuerySet:
-        if b.user_id is None:
-            return model._default_manager.none()
-        return model._default_manager.filter(**{f"{field}_id": b.user_id})
-
-    return rows
+def by_user(model, *fields: str) -> Rows:
+    """The rows of `model` whose account fields (default: `user`) are the person's account."""
+    return lambda b: model._default_manager.filter(b.user_q(*(fields or ("user",))))
 
 
 def register_urheber(model, *, label: str, user_fields: Iterable[str], export=None) -> None:
@@ -203,20 +205,11 @@ def register_urheber(model, *, label: str, user_fields: Iterable[str], export=No
     rows stay, the account behind them is anonymised by erasure, so they show 'Gelöschte
     Person'. Accountability (Art. 5(2) DSGVO) and the work of others need the rows."""
     user_fields = tuple(user_fields)
-
-    def rows(b: Betroffene) -> QuerySet:
-        if b.user_id is None:
-            return model._default_manager.none()
-        q = Q(pk__in=[])
-        for name in user_fields:
-            q |= Q(**{f"{name}_id": b.user_id})
-        return model._default_manager.filter(q)
-
     register(
         model,
         label=label,
         fields=user_fields,
-        rows=rows,
+        rows=by_user(model, *user_fields),
         loeschung=Loeschung.BEHALTEN,
         grund=_("Nachweis, wer was getan hat; zeigt danach „Gelöschte Person“."),
         export=export,

@@ -152,8 +152,7 @@ def _logentry_rows(b: Betroffene):
     from django.apps import apps
 
     q = Q(pk__in=b.mentions(LogEntry.objects.all(), "object_repr", "change_message"))
-    if b.user_id:
-        q |= Q(user_id=b.user_id)
+    q |= b.user_q("user")
     if b.person_id:
         person = ContentType.objects.get_for_model(apps.get_model("akteure", "Person"))
         q |= Q(content_type=person, object_id=str(b.person_id))
