@@ -170,39 +170,36 @@ register_verlauf(Organisation)
 register_verlauf(Angebot)
 
 
-def _import_mentions(b: Betroffene) -> list[int]:
-    """Imports whose stored file names the person (an address in a CSV row)."""
+def _names_person(imp: Import, b: Betroffene) -> bool:
+    """Whether the import's stored file names the person (an address in a CSV row)."""
     needles = [n.lower().encode() for n in b.emails if n]
-    found = []
-    for imp in Import.objects.exclude(file=""):
-        try:
-            with imp.file.open("rb") as f:
-                content = f.read().lower()
-        except OSError:
-            continue
-        if any(needle in content for needle in needles):
-            found.append(imp.pk)
-    return found
+    if not imp.file or not needles:
+        return False
+    try:
+        with imp.file.open("rb") as f:
+            content = f.read().lower()
+    except OSError:
+        return False
+    return any(needle in content for needle in needles)
 
 
 def _import_rows(b: Betroffene):
-    q = Q(pk__in=_import_mentions(b)) | Q(pk__in=b.mentions(Import.objects.all(), "message"))
+    mentions = [imp.pk for imp in Import.objects.exclude(file="") if _names_person(imp, b)]
+    q = Q(pk__in=mentions) | Q(pk__in=b.mentions(Import.objects.all(), "message"))
     return Import.objects.filter(q | b.user_q("created_by"))
 
 
 def _import_erase(queryset, b: Betroffene, now) -> None:
-    mentions = set(_import_mentions(b))
     for imp in queryset:
-        if imp.pk in mentions:
+        update = {"message": b.redact(imp.message)}
+        if _names_person(imp, b):
             imp.file.delete(save=False)
-            update = {"file": ""}
+            update["file"] = ""
             if imp.status not in (Import.Status.FERTIG, Import.Status.FEHLGESCHLAGEN):
                 # Not imported yet: the file is gone, so the import cannot run any more.
                 hinweis = _("Die Datei nannte eine gelöschte Person und wurde entfernt.")
                 update |= {"status": Import.Status.FEHLGESCHLAGEN, "message": str(hinweis)}
-            Import.objects.filter(pk=imp.pk).update(**update)
-        if imp.message:
-            Import.objects.filter(pk=imp.pk).update(message=b.redact(imp.message))
+        Import.objects.filter(pk=imp.pk).update(**update)
 
 
 register(

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netzwerk.datenschutz import (
@@ -201,7 +200,7 @@ register(
 )
 
 
-def _redacting(model, *fields: str):
+def _redacting(*fields: str):
     def erase(queryset, b: Betroffene, now) -> None:
         for row in queryset:
             for name in fields:
@@ -218,7 +217,7 @@ register(
     rows=lambda b: b.mentions(Tagesordnungspunkt.objects.all(), "title", "speaker"),
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_("Der Punkt bleibt im Programm; der Name wird ersetzt."),
-    erase=_redacting(Tagesordnungspunkt, "title", "speaker"),
+    erase=_redacting("title", "speaker"),
     export=lambda t: {"veranstaltung": str(t.veranstaltung), "thema": t.title, "wer": t.speaker},
 )
 
@@ -235,7 +234,7 @@ register(
     rows=_protokoll_rows,
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_("Das Protokoll bleibt Ergebnis der Veranstaltung; der Name wird ersetzt."),
-    erase=_redacting(Protokoll, "text"),
+    erase=_redacting("text"),
     export=lambda p: {"veranstaltung": str(p.veranstaltung), "text": p.text},
 )
 register_urheber(
@@ -257,7 +256,7 @@ def _anmeldungen_expire(now, tage: int) -> int:
     )
     changed += _anonymise_einladungen(
         Einladung.objects.filter(veranstaltung__in=events).exclude(email__endswith="@invalid"),
-        timezone.now(),
+        now,
     )
     return changed + _drucke_delete(Druck.objects.filter(veranstaltung__in=events))
 
