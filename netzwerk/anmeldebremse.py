@@ -49,7 +49,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .ratelimit import client_address
+from .ratelimit import client_address, count
 
 # The clock: tests and benchmarks assign a fake one (anmeldebremse.uhr = lambda: t).
 uhr = time.time
@@ -216,15 +216,11 @@ def _anzahl(key: str) -> int:
 
 
 def _zaehlen(key: str, jetzt: float) -> None:
-    # incr is atomic (Redis INCR): parallel failures from one address are all counted.
+    # Atomic: parallel failures from one address are all counted.
     timeout = settings.ANMELDEBREMSE_VERGESSEN_SEKUNDEN
     anzahl_key = f"{key}:anzahl"
-    cache.add(anzahl_key, 0, timeout=timeout)
-    try:
-        cache.incr(anzahl_key)
-    except ValueError:  # expired between add and incr
-        cache.set(anzahl_key, 1, timeout=timeout)
-    cache.touch(anzahl_key, timeout=timeout)
+    count(anzahl_key, timeout=timeout)
+    cache.touch(anzahl_key, timeout=timeout)  # forgotten a day after the *last* failure
     cache.set(f"{key}:zuletzt", jetzt, timeout=timeout)
 
 

@@ -21,11 +21,15 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest, *, action: str, limit: int, period: int = 3600) -> bool:
     """Count this request; False once the address has used up its `limit` in the window."""
-    key = f"ratelimit:{action}:{client_address(request)}"
-    cache.add(key, 0, timeout=period)
+    return count(f"ratelimit:{action}:{client_address(request)}", timeout=period) <= limit
+
+
+def count(key: str, *, timeout: int) -> int:
+    """Add one to the counter `key` (atomic: Redis INCR) and return it; a new counter lives
+    `timeout` seconds."""
+    cache.add(key, 0, timeout=timeout)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count <= limit
+        cache.set(key, 1, timeout=timeout)
+        return 1
