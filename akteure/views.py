@@ -306,7 +306,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "akteure/person_detail.html",
         {
             "person": person,
-            "auskunft": selectors.person_export(person=person),
+            # Counts only: the rows themselves are on the Auskunft page.
+            "plan": selectors.erase_plan(person=person),
             "einwilligungen": person.einwilligungen.all(),
         },
     )
