@@ -224,6 +224,11 @@ class Angebot(models.Model):
     languages = models.CharField(
         _("Sprachen"), max_length=200, blank=True, help_text=_("z. B. Deutsch, Türkisch, Arabisch")
     )
+    # The same as terms of the vocabulary (filters, the public guide); `languages` keeps what was
+    # typed before the vocabulary existed.
+    sprachen = models.ManyToManyField(
+        "netzwerk.Sprache", verbose_name=_("Sprachen"), blank=True, related_name="angebote"
+    )
     cost = models.CharField(
         _("Kosten"), max_length=20, choices=Kosten.choices, default=Kosten.KOSTENLOS
     )

@@ -14,7 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def abfragen_standard() -> list[str]:
+    return ["needs", "on_list"]
+
+
 class Veranstaltung(models.Model):
+    # What the registration form asks beyond name, address and working group.
+    ABFRAGEN = [
+        ("needs", _("Barrierefreiheit, Ernährung")),
+        ("on_list", _("Name auf der Teilnehmendenliste")),
+        ("comment", _("Anmerkung oder Frage an das Team")),
+    ]
+
     class Art(models.TextChoices):
         NETZWERKTREFFEN = "netzwerktreffen", _("Netzwerktreffen")
         WORKSHOP = "workshop", _("Workshop")
@@ -59,6 +70,17 @@ class Veranstaltung(models.Model):
     capacity = models.PositiveIntegerField(
         _("Plätze"), null=True, blank=True, help_text=_("Leer: ohne Begrenzung.")
     )
+    abfragen = models.JSONField(
+        _("Bei der Anmeldung fragen"), default=abfragen_standard, blank=True
+    )
+    # Dates of one series (a forum meeting every n weeks) share this key; each stays editable.
+    serie = models.UUIDField(_("Serie"), null=True, blank=True, db_index=True, editable=False)
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
+    cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
     # Set once when the reminder before the start went out (konferenzen.tasks.send_reminders).
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
@@ -81,7 +103,13 @@ class Veranstaltung(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("konferenzen:veranstaltung-detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
     def is_registration_open(self, now) -> bool:
+        if self.cancelled_at is not None:
+            return False
         if self.registration_opens and now < self.registration_opens:
             return False
         closes = self.registration_closes or self.start
@@ -92,7 +120,8 @@ class Tagesordnungspunkt(models.Model):
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="tagesordnung"
     )
-    time = models.TimeField(_("Uhrzeit"), null=True, blank=True)
+    time = models.TimeField(_("Beginn"), null=True, blank=True)
+    end_time = models.TimeField(_("Ende"), null=True, blank=True)
     title = models.CharField(_("Thema"), max_length=300)
     speaker = models.CharField(_("Wer"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -178,6 +207,7 @@ class Anmeldung(models.Model):
         max_length=1000,
         help_text=_("Zum Beispiel Gebärdensprache, rollstuhlgerechter Platz, vegetarisch."),
     )
+    comment = models.TextField(_("Anmerkung oder Frage an das Team"), blank=True, max_length=1000)
     on_list = models.BooleanField(
         _("Name auf der Teilnehmendenliste"),
         default=False,
@@ -213,6 +243,31 @@ class Anmeldung(models.Model):
     @property
     def organisation_label(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name
+
+
+class Einlassbuchung(models.Model):
+    """One check-in or its undo at the door: who did it and when (the day's page and the
+    statistics read these)."""
+
+    class Aktion(models.TextChoices):
+        EINLASS = "einlass", _("eingelassen")
+        ZURUECK = "zurueck", _("Einlass zurückgenommen")
+
+    anmeldung = models.ForeignKey(Anmeldung, on_delete=models.CASCADE, related_name="einlass")
+    aktion = models.CharField(_("Aktion"), max_length=10, choices=Aktion.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("durch"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Einlassbuchung")
+        verbose_name_plural = _("Einlassbuchungen")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.anmeldung}: {self.get_aktion_display()}"
 
 
 class Kalenderabo(models.Model):

@@ -24,6 +24,7 @@ from .models import (
     Arbeitsgruppe,
     Druck,
     Einladung,
+    Einlassbuchung,
     Kalenderabo,
     Protokoll,
     Protokolldokument,
@@ -47,7 +48,7 @@ def _anonymise_anmeldungen(queryset) -> int:
     for anmeldung in queryset:
         anmeldung.name = GELOESCHT
         anmeldung.email = f"geloescht-{anmeldung.pk}@invalid"
-        anmeldung.organisation_name = anmeldung.needs = ""
+        anmeldung.organisation_name = anmeldung.needs = anmeldung.comment = ""
         anmeldung.on_list = False
         anmeldung.token = _token()  # the personal link stops working
         anmeldung.user = anmeldung.registered_by = None
@@ -70,7 +71,7 @@ def _anmeldung_erase(queryset, b: Betroffene, now) -> None:
 register(
     Anmeldung,
     label=_("Anmeldungen zu Veranstaltungen"),
-    fields=["name", "email", "organisation_name", "needs", "status", "attended_at"],
+    fields=["name", "email", "organisation_name", "needs", "comment", "status", "attended_at"],
     rows=_anmeldung_rows,
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_(
@@ -84,6 +85,7 @@ register(
         "email": a.email,
         "organisation": a.organisation_label,
         "bedarfe": a.needs,
+        "anmerkung": a.comment,
         "auf_teilnehmendenliste": a.on_list,
         "status": a.get_status_display(),
         "angemeldet": a.created_at.isoformat(),
@@ -242,6 +244,12 @@ register_urheber(
     label=_("Hochgeladene Dokumente zu Protokollen"),
     user_fields=["uploaded_by"],
     export=lambda d: {"datei": d.filename, "veranstaltung": str(d.protokoll.veranstaltung)},
+)
+register_urheber(
+    Einlassbuchung,
+    label=_("Einlass, den die Person am Eingang gebucht hat"),
+    user_fields=["by"],
+    export=lambda e: {"wann": e.at.isoformat(), "was": e.get_aktion_display()},
 )
 not_personal(Veranstaltung, _("Titel, Ort und Beschreibung einer Veranstaltung"))
 not_personal(Arbeitsgruppe, _("Name und Beschreibung einer Arbeitsgruppe"))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -104,6 +105,10 @@ class Vokabular(models.Model):
     name = models.CharField(_("Name"), max_length=120, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Deactivated terms are no longer offered in forms; records that use them keep them.
+    active = models.BooleanField(
+        _("aktiv"), default=True, help_text=_("Inaktive Begriffe werden nicht mehr angeboten.")
+    )
 
     class Meta:
         abstract = True
@@ -114,6 +119,12 @@ class Vokabular(models.Model):
 
 
 class Lebensphase(Vokabular):
+    # The ages a phase covers, in months (0-36 months, 3-6 years = 36-72, ...); empty: open.
+    alter_von = models.PositiveSmallIntegerField(_("Alter von (Monate)"), null=True, blank=True)
+    alter_bis = models.PositiveSmallIntegerField(
+        _("Alter bis (Monate)"), null=True, blank=True, help_text=_("ausschließlich")
+    )
+
     class Meta(Vokabular.Meta):
         verbose_name = _("Lebensphase")
         verbose_name_plural = _("Lebensphasen")
@@ -165,6 +176,39 @@ class Zielgruppe(Vokabular):
         verbose_name_plural = _("Zielgruppen")
 
 
+class Sprache(Vokabular):
+    """A language an offer is held in (Deutsch, Türkisch, Arabisch, Leichte Sprache ...)."""
+
+    code = models.CharField(_("Sprachcode"), max_length=10, blank=True, help_text=_("ISO 639-1"))
+
+    class Meta(Vokabular.Meta):
+        verbose_name = _("Sprache")
+        verbose_name_plural = _("Sprachen")
+
+
+class Kontoprotokoll(models.Model):
+    """Who changed what about an account, and when (roles, deactivation, second factor)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="protokoll"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    action = models.CharField(_("Änderung"), max_length=40)
+    detail = models.CharField(_("Einzelheiten"), max_length=300, blank=True)
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Änderung eines Kontos")
+        verbose_name_plural = _("Änderungen von Konten")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.action}"
+
+
 class Mail(models.Model):
     """The outbox: a mail is a row written with the change that causes it, sent after commit."""
 
@@ -213,6 +257,7 @@ from .berichte.models import Sachstandsbericht  # noqa: E402, F401
 from .konzepte.models import (  # noqa: E402, F401
     Fortschrittsnotiz,
     Gremium,
+    Gremiumseinladung,
     Handlungsschwerpunkt,
     Kapitel,
     KapitelVersion,

@@ -24,11 +24,13 @@ from .datenschutz import (
 )
 from .models import (
     Handlungsfeld,
+    Kontoprotokoll,
     Lebensphase,
     Mail,
     Querschnittsthema,
     Rueckmeldung,
     Sozialraum,
+    Sprache,
     User,
     Zielgruppe,
 )
@@ -327,8 +329,32 @@ register_frist(
 )
 
 
+# --- Changes to accounts ------------------------------------------------------------------------
+def _protokoll_erase(queryset, b: Betroffene, now) -> None:
+    """The person's own account log goes with the account; changes they made to other accounts
+    stay as a record of what happened, without naming them."""
+    queryset.filter(b.user_q("user")).delete()
+    queryset.filter(b.user_q("by")).update(by=None)
+
+
+register(
+    Kontoprotokoll,
+    label=_("Änderungen an Konten (Rollen, Sperre, zweiter Faktor)"),
+    fields=["user", "by", "action", "detail", "at"],
+    rows=lambda b: Kontoprotokoll.objects.filter(b.user_q("user", "by")),
+    loeschung=Loeschung.ANONYMISIEREN,
+    grund=_(
+        "Änderungen am eigenen Konto werden gelöscht; Änderungen, die die Person an anderen "
+        "Konten vorgenommen hat, bleiben ohne ihren Namen."
+    ),
+    erase=_protokoll_erase,
+    export=lambda p: {"wann": p.at.isoformat(), "was": p.action, "einzelheiten": p.detail},
+    order=80,
+)
+
+
 # --- Not about people ---------------------------------------------------------------------------
-for _vokabular in (Lebensphase, Handlungsfeld, Sozialraum, Querschnittsthema, Zielgruppe):
+for _vokabular in (Lebensphase, Handlungsfeld, Sozialraum, Querschnittsthema, Zielgruppe, Sprache):
     not_personal(_vokabular, _("Begriff eines Vokabulars"))
 not_personal(Group, _("Name einer Rolle"))
 not_personal(Permission, _("Name eines Rechts"))

@@ -15,9 +15,21 @@ class Gremium(models.Model):
     """A committee (Jugendhilfeausschuss, Integrationsrat, Steuerungsgruppe): it decides concepts
     and receives status reports; its members have accounts with the role Gremium."""
 
+    class Art(models.TextChoices):
+        AUSSCHUSS = "ausschuss", _("Ausschuss des Rates")
+        BEIRAT = "beirat", _("Beirat")
+        STEUERUNGSGRUPPE = "steuerungsgruppe", _("Steuerungsgruppe")
+        ARBEITSKREIS = "arbeitskreis", _("Arbeitskreis")
+        SONSTIGES = "sonstiges", _("sonstiges Gremium")
+
     name = models.CharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
+    art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.AUSSCHUSS)
     description = models.TextField(_("Beschreibung"), blank=True)
+    url = models.URLField(
+        _("Link zum Ratsinformationssystem"), blank=True,
+        help_text=_("Die Seite des Gremiums im Ratsinformationssystem, falls es eine gibt."),
+    )  # fmt: skip
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("Mitglieder"), blank=True, related_name="gremien"
     )
@@ -30,6 +42,30 @@ class Gremium(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Gremiumseinladung(models.Model):
+    """An invitation by e-mail to join a committee: accepting it makes (or finds) the account
+    and gives it the role Gremium."""
+
+    gremium = models.ForeignKey(Gremium, on_delete=models.CASCADE, related_name="einladungen")
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("eingeladen am"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+
+    class Meta:
+        app_label = "netzwerk"
+        verbose_name = _("Einladung in ein Gremium")
+        verbose_name_plural = _("Einladungen in Gremien")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.gremium}"
 
 
 class Konzept(models.Model):
@@ -55,6 +91,12 @@ class Konzept(models.Model):
     resolution_url = models.URLField(_("Link zum Ratsinformationssystem"), blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("Status seit"), default=timezone.now)
+    # Archived concepts leave the lists (a newer concept replaced them); their text stays readable.
+    archived_at = models.DateTimeField(_("archiviert am"), null=True, blank=True)
+    # Co-authors a coordinator invited: they read and write the draft before Beteiligung.
+    mitwirkende = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Mitwirkende"), blank=True, related_name="+"
+    )
 
     class Meta:
         app_label = "netzwerk"

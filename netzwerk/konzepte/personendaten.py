@@ -16,6 +16,7 @@ from ..datenschutz import (
 from .models import (
     Fortschrittsnotiz,
     Gremium,
+    Gremiumseinladung,
     Handlungsschwerpunkt,
     Kapitel,
     KapitelVersion,
@@ -27,6 +28,7 @@ from .models import (
 )
 
 Mitglied = Gremium.members.through
+Mitwirkende = Konzept.mitwirkende.through
 
 
 register(
@@ -76,6 +78,32 @@ register_urheber(
 )
 for _model in (Handlungsschwerpunkt, Ziel, Massnahme):
     register_verlauf(_model)
+register(
+    Mitwirkende,
+    label=_("Mitwirkung an Konzeptentwürfen"),
+    fields=["konzept"],
+    rows=by_user(Mitwirkende),
+    loeschung=Loeschung.LOESCHEN,
+    grund="",
+    export=lambda m: {"konzept": m.konzept.title},
+)
+register(
+    Gremiumseinladung,
+    label=_("Einladungen in Gremien"),
+    fields=["name", "email", "created_by"],
+    rows=lambda b: Gremiumseinladung.objects.filter(b.email_q("email") | b.user_q("created_by")),
+    loeschung=Loeschung.ANONYMISIEREN,
+    grund=_("Die Einladung an die Person wird gelöscht; wer eingeladen hat, wird entfernt."),
+    erase=lambda qs, b, now: (
+        qs.filter(b.email_q("email")).delete(),
+        qs.filter(b.user_q("created_by")).update(created_by=None),
+    ),
+    export=lambda e: {
+        "gremium": e.gremium.name,
+        "email": e.email,
+        "eingeladen": e.created_at.isoformat(),
+    },  # fmt: skip
+)
 not_personal(Gremium, _("Name und Beschreibung eines Gremiums"))
 not_personal(Konzept, _("Titel, Beschreibung und Beschluss eines Konzepts"))
 not_personal(Handlungsschwerpunkt, _("Titel eines Handlungsschwerpunkts"))

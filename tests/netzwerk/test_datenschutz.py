@@ -39,6 +39,7 @@ from konferenzen.models import (
     Anmeldung,
     Druck,
     Einladung,
+    Einlassbuchung,
     Kalenderabo,
     Protokoll,
     Protokolldokument,
@@ -52,9 +53,11 @@ from netzwerk.mail import mail_queue
 from netzwerk.models import (
     Fortschrittsnotiz,
     Gremium,
+    Gremiumseinladung,
     Handlungsschwerpunkt,
     Kapitel,
     KapitelVersion,
+    Kontoprotokoll,
     Konzept,
     Mail,
     Massnahme,
@@ -125,6 +128,7 @@ def test_the_completeness_check_finds_a_model_left_out(monkeypatch):
             "email",
             "organisation_name",
             "needs",
+            "comment",
         ]
     }
 
@@ -235,6 +239,7 @@ def betroffen(welt, client):
         organisation_name="Kita Wolke",
     )  # fmt: skip
     Kalenderabo.objects.create(user=user)
+    Einlassbuchung.objects.create(anmeldung=wartend, aktion="einlass", by=user)
     Druck.objects.create(
         veranstaltung=past, art=Druck.Art.NAMENSSCHILDER, created_by=user,
         file=ContentFile(b"%PDF", name="schilder.pdf"),
@@ -258,7 +263,9 @@ def betroffen(welt, client):
     # Concepts, measures, reports
     gremium = Gremium.objects.create(name="Steuerungsgruppe", slug="steuerungsgruppe")
     gremium.members.add(user)
+    Gremiumseinladung.objects.create(gremium=gremium, email=EMAIL, token="t1", created_by=user)
     konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    konzept.mitwirkende.add(user)
     kapitel = Kapitel.objects.create(konzept=konzept, title="Leitbild", updated_by=user)
     KapitelVersion.objects.create(kapitel=kapitel, number=1, title="Leitbild", author=user)
     KonzeptKommentar.objects.create(kapitel=kapitel, author=user, text="Ergänzung")
@@ -284,6 +291,7 @@ def betroffen(welt, client):
     Rueckmeldung.objects.create(
         name=f"{VORNAME} {NACHNAME}", email=EMAIL, message="Kontrast zu schwach"
     )
+    Kontoprotokoll.objects.create(user=user, by=welt.users["koordination"], action="rolle")
     LogEntry.objects.create(
         user=user, content_type=ContentType.objects.get_for_model(Person), object_id=person.pk,
         object_repr=f"{VORNAME} {NACHNAME}", action_flag=ADDITION,
