@@ -2,13 +2,13 @@
 ones the coordination and the invited (an invitation to the account's address; without an
 account, the invitation link is the key).
 
-Managing an event (registrations, invitations, lists, check-in, minutes): the coordination, and
-the moderators of the forum an event belongs to.
+Managing an event (planning it, its agenda and working groups, registrations, invitations,
+lists, check-in, minutes): the coordination, and the moderators of the forum an event belongs to.
 """
 
 import rules
 
-from foren.rules import is_forum_moderator
+from foren.rules import is_forum_moderator, moderates_any_forum
 from netzwerk.rules import is_approved, is_koordination
 
 
@@ -35,6 +35,9 @@ def moderates_event_forum(user, veranstaltung) -> bool:
 
 
 can_manage = is_approved & (is_koordination | moderates_event_forum)
+# Planning new events: the coordination any, a moderator meetings of their own forums (the
+# service checks manage_veranstaltung on the new event, whose forum decides).
+can_create = is_approved & (is_koordination | moderates_any_forum)
 can_read = (
     is_public_event | is_koordination | (is_approved & (is_members_event | is_invited))
     | can_manage
@@ -43,3 +46,4 @@ can_read = (
 rules.add_perm("konferenzen.read_veranstaltung", can_read)
 rules.add_perm("konferenzen.register", is_approved & can_read)
 rules.add_perm("konferenzen.manage_veranstaltung", can_manage)
+rules.add_perm("konferenzen.create_veranstaltung", can_create)
