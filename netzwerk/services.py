@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .mail import mail_queue
-from .models import Rolle, Rueckmeldung, User
+from .models import Kontoprotokoll, Rolle, Rueckmeldung, User
 from .selectors import koordination_emails
 
 # Apps whose models a coordinator manages in the back office. Not allauth's account/mfa tables
@@ -26,7 +26,7 @@ def rollen_ensure() -> None:
 
 
 @transaction.atomic
-def user_approve(*, user: User, approved_by: User, rolle: str) -> User:
+def user_approve(*, user: User, approved_by: User, rolle: str, detail: str = "") -> User:
     """Approve a signed-up account with one network role; from then on it sees internal pages."""
     if rolle not in Rolle.values:
         raise ValueError(f"Unbekannte Rolle: {rolle}")
@@ -37,6 +37,10 @@ def user_approve(*, user: User, approved_by: User, rolle: str) -> User:
     user.is_staff = user.is_staff or rolle == Rolle.KOORDINATION
     user.save(update_fields=["approved_at", "approved_by", "is_active", "is_staff"])
     user.groups.add(Group.objects.get(name=rolle))
+    Kontoprotokoll.objects.create(
+        user=user, by=approved_by, action="freigegeben",
+        detail=(detail or f"Rolle {Rolle(rolle).label}")[:300],
+    )  # fmt: skip
     mail_queue(name="freigabe", context={"user": user}, to=[user.email])
     return user
 
@@ -52,6 +56,7 @@ def account_reject(*, user: User, rejected_by: User) -> User:
     user.save(
         update_fields=["is_active", "approved_at", "approved_by", "rejected_at", "rejected_by"]
     )
+    Kontoprotokoll.objects.create(user=user, by=rejected_by, action="abgelehnt")
     return user
 
 
