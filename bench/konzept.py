@@ -242,14 +242,14 @@ LEFT JOIN netzwerk_gremium g ON g.id = k.gremium_id WHERE k.slug = %s
 KAPITEL_SQL = """
 SELECT c.id, c.title, c.text, c.version, c.updated_at, u.first_name || ' ' || u.last_name
 FROM netzwerk_kapitel c LEFT JOIN netzwerk_user u ON u.id = c.updated_by_id
-WHERE c.konzept_id = %s ORDER BY c.position, c.id
+WHERE c.konzept_id = %s AND c.entfernt_am IS NULL ORDER BY c.position, c.id
 """
 KOMMENTARE_SQL = """
 SELECT m.kapitel_id, m.id, m.text, m.created_at, m.status, m.answer,
        u.first_name || ' ' || u.last_name
 FROM netzwerk_kommentar m JOIN netzwerk_kapitel c ON c.id = m.kapitel_id
 LEFT JOIN netzwerk_user u ON u.id = m.author_id
-WHERE c.konzept_id = %s ORDER BY m.created_at, m.id
+WHERE c.konzept_id = %s AND c.entfernt_am IS NULL ORDER BY m.created_at, m.id
 """
 # One row per measure (goals without one appear once), each with the sums that roll the progress
 # up: per goal and per focal point, measures put back (zurückgestellt) left out.

@@ -16,9 +16,17 @@ class BerichtForm(forms.Form):
         error_messages={"required": _("Bitte wählen Sie das Gremium."),
                         "invalid_choice": _("Dieses Gremium gibt es nicht (mehr).")},
     )  # fmt: skip
+    # The concepts a committee hears about: past the draft (a draft is the coordination's own
+    # work) and not archived (a newer concept replaced it).
     konzept = forms.ModelChoiceField(
-        label=_("Maßnahmen aus dem Konzept"), queryset=Konzept.objects.all(), required=False,
+        label=_("Maßnahmen aus dem Konzept"), required=False,
+        queryset=Konzept.objects.exclude(status=Konzept.Status.ENTWURF).filter(
+            archived_at__isnull=True
+        ),
         empty_label=_("aus allen Konzepten"),
+        error_messages={"invalid_choice": _("Bitte wählen Sie ein Konzept der Liste: ein "
+                                            "archiviertes oder einen Entwurf nennt der Bericht "
+                                            "nicht.")},
     )  # fmt: skip
     period_start = forms.DateField(
         label=_("Berichtszeitraum von"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ..mail import mail_queue
 from ..models import User
-from .models import Fortschrittsnotiz, Massnahme
+from .models import Fortschrittsnotiz, Konzept, Massnahme
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,9 @@ def _not_reminded_since(cutoff: datetime) -> Q:
 
 
 def massnahmen_faellig(*, now: datetime) -> QuerySet[Massnahme]:
-    """Measures due for a reminder: geplant or in Umsetzung, begun (or without a start), not ended
-    longer than one period ago, and neither noted on nor reminded for a whole period.
+    """Measures due for a reminder: of a concept past the draft and not archived, geplant or in
+    Umsetzung, begun (or without a start), not ended longer than one period ago, and neither
+    noted on nor reminded for a whole period.
 
     How long a measure has been quiet counts from its newest note; without notes from its start,
     and without a start from the day its concept was created (a measure has no date of its own).
@@ -42,6 +43,10 @@ def massnahmen_faellig(*, now: datetime) -> QuerySet[Massnahme]:
     quiet_since_cutoff |= Q(start__isnull=True, ziel__schwerpunkt__konzept__created_at__lt=cutoff)
     return (
         Massnahme.objects.filter(status__in=AKTIV)
+        # A draft's measures are not yet the network's, nor an archived concept's any more: their
+        # owners may not even read a draft (netzwerk.read_konzept), so nobody is asked for notes.
+        .exclude(ziel__schwerpunkt__konzept__status=Konzept.Status.ENTWURF)
+        .filter(ziel__schwerpunkt__konzept__archived_at__isnull=True)
         .filter(Q(start__isnull=True) | Q(start__lte=today))
         .filter(Q(end__isnull=True) | Q(end__gte=cutoff_day))
         .filter(_not_reminded_since(cutoff))

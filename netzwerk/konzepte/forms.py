@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import DatumInput
@@ -18,10 +18,92 @@ from .models import (
 
 
 class KonzeptForm(forms.ModelForm):
+    """A new concept; it may start with another concept's outline (services.konzept_create)."""
+
+    vorlage = forms.ModelChoiceField(
+        label=_("Gliederung übernehmen aus"), required=False, queryset=Konzept.objects.none(),
+        empty_label=_("– mit leerer Gliederung beginnen –"),
+        help_text=_("Die Kapitel des gewählten Konzepts, mit ihren Überschriften in ihrer "
+                    "Reihenfolge. Kommentare, Versionen und Maßnahmen werden nicht übernommen."),
+        error_messages={"invalid_choice": _("Bitte wählen Sie eines der Konzepte der Liste.")},
+    )  # fmt: skip
+    mit_text = forms.BooleanField(
+        label=_("Auch die Texte der Kapitel übernehmen"), required=False,
+        help_text=_("Sonst beginnen die Kapitel leer. Übernommene Texte sind die Version 1 der "
+                    "neuen Kapitel."),
+    )  # fmt: skip
+
     class Meta:
         model = Konzept
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"title": {"required": _("Bitte geben Sie einen Titel an.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Concepts with a chapter still in them: a removed one is no outline to start from.
+        mit_kapitel = Kapitel.objects.filter(konzept=OuterRef("pk"))
+        self.fields["vorlage"].queryset = Konzept.objects.filter(Exists(mit_kapitel)).order_by(
+            "title", "pk"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mit_text") and not data.get("vorlage"):
+            self.add_error("mit_text", _("Texte lassen sich nur mit einer Gliederung übernehmen."))
+        return data
+
+
+class KapitelTitelForm(forms.Form):
+    title = forms.CharField(
+        label=_("Überschrift"), max_length=200,
+        error_messages={
+            "required": _("Bitte geben Sie eine Überschrift an."),
+            "max_length": _("Die Überschrift ist zu lang (höchstens 200 Zeichen)."),
+        },
+    )  # fmt: skip
+
+
+class MitwirkendeForm(forms.Form):
+    """Co-authors of a draft: approved, active accounts outside the coordination (which writes
+    anyway); those already invited stay choosable, so they can be removed."""
+
+    mitwirkende = forms.ModelMultipleChoiceField(
+        label=_("Mitwirkende"), required=False, queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sie lesen den Entwurf und schreiben an seinen Kapiteln mit, solange er im "
+                    "Entwurf ist."),
+    )  # fmt: skip
+
+    def __init__(self, *args, konzept: Konzept, **kwargs):
+        from ..models import Rolle, User
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["mitwirkende"]
+        field.queryset = (
+            User.objects.filter(
+                Q(is_active=True, approved_at__isnull=False) & ~Q(groups__name=Rolle.KOORDINATION)
+                | Q(pk__in=konzept.mitwirkende.values("pk"))
+            )
+            .select_related("person__organisation")
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        field.label_from_instance = _konto_label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("mitwirkende", wrapper_class="auswahlliste"))
+
+
+def _konto_label(user) -> str:
+    """Name, address and organisation: the form is the coordination's, which knows the addresses
+    from the approvals, and two people may share a name."""
+    person = getattr(user, "person", None)
+    teile = [user.email]
+    if person is not None and person.organisation_id:
+        teile.append(person.organisation.name)
+    return f"{user.display_name} ({', '.join(teile)})"
 
 
 class KapitelForm(forms.ModelForm):
@@ -39,7 +121,10 @@ class KapitelForm(forms.ModelForm):
 
 
 class KapitelNeuForm(forms.Form):
-    title = forms.CharField(label=_("Überschrift des neuen Kapitels"), max_length=200)
+    title = forms.CharField(
+        label=_("Überschrift des neuen Kapitels"), max_length=200,
+        help_text=_("Ohne Nummer: das Portal nummeriert die Kapitel selbst."),
+    )  # fmt: skip
 
 
 class KommentarForm(forms.Form):

@@ -116,6 +116,16 @@ class Konzept(models.Model):
         return self.status == self.Status.BESCHLOSSEN
 
 
+class KapitelManager(models.Manager):
+    """The chapters of the concepts, without those removed from a draft (Kapitel.entfernt_am).
+    As the default manager it hides them in `konzept.kapitel` too (Django's reverse managers
+    subclass it); `Kapitel.alle` still has them, and a version's or comment's `kapitel` reaches
+    its removed chapter through the unfiltered base manager."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(entfernt_am__isnull=True)
+
+
 class Kapitel(models.Model):
     """A chapter; its text is the newest of its versions (every save is kept as a version)."""
 
@@ -129,6 +139,12 @@ class Kapitel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
+    # Removed from the draft (services.kapitel_delete) with its versions and comments kept: it
+    # leaves the concept's text and numbering; its outline lists it and can restore it.
+    entfernt_am = models.DateTimeField(_("entfernt am"), null=True, blank=True)
+
+    objects = KapitelManager()  # the first manager: Kapitel's default manager
+    alle = models.Manager()  # noqa: DJ012 (a manager, which ruff takes for a field)
 
     class Meta:
         app_label = "netzwerk"

@@ -40,10 +40,15 @@ register(
     grund="",
     export=lambda m: {"gremium": m.gremium.name},
 )
-register_urheber(
+register(
     Kapitel,
     label=_("Zuletzt bearbeitete Kapitel"),
-    user_fields=["updated_by"],
+    fields=["updated_by"],
+    # Kapitel.alle, as register_urheber but with the chapters removed from a draft, which keep
+    # who last wrote them (the default manager leaves them out).
+    rows=lambda b: Kapitel.alle.filter(b.user_q("updated_by")),
+    loeschung=Loeschung.BEHALTEN,
+    grund=_("Nachweis, wer was getan hat; zeigt danach „Gelöschte Person“."),
     export=lambda k: {"kapitel": str(k), "konzept": str(k.konzept)},
 )
 register_urheber(

@@ -1,16 +1,20 @@
-"""Changes to concepts: chapters saved as versions (a save on top of someone else's newer save is
-refused, not lost), the status flow, the decision that freezes the text, comments and answers,
+"""Changes to concepts: a new concept (empty or from another one's outline), chapters saved as
+versions (a save on top of someone else's newer save is refused, not lost; the first save is
+Version 1), the outline (rename, reorder, remove in the draft with its versions kept, restore),
+the status flow, the decision that freezes the text, archiving, co-authors, comments and answers,
 and the measures' tree that the coordination maintains before and after the decision."""
 
 from collections.abc import Collection, Iterable
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..text import unique_slug
 from .models import (
     Handlungsschwerpunkt,
     Kapitel,
@@ -20,6 +24,7 @@ from .models import (
     Massnahme,
     Ziel,
 )
+from .selectors import ohne_nummer
 
 # Forward one step at a time; back to an earlier step at any time before the decision.
 FOLGT = {
@@ -50,29 +55,128 @@ def _not_frozen(konzept: Konzept) -> None:
         )
 
 
+def _not_archived(konzept: Konzept) -> None:
+    if konzept.archived_at is not None:
+        raise ValidationError(
+            _("Das Konzept ist archiviert und lässt sich nicht mehr ändern. Holen Sie es zuerst "
+              "aus dem Archiv zurück.")
+        )  # fmt: skip
+
+
+def _editable(konzept: Konzept) -> None:
+    _not_frozen(konzept)
+    _not_archived(konzept)
+
+
+def _require(user, perm: str, obj=None) -> None:
+    """The views ask first; this keeps a service from doing what the rules forbid when called
+    from elsewhere (a task, the shell) with a person."""
+    if not rules.has_perm(perm, user, obj):
+        raise PermissionDenied(_("Dazu fehlt Ihnen die Berechtigung."))
+
+
+def _locked(konzept: Konzept) -> Konzept:
+    return Konzept.objects.select_for_update().get(pk=konzept.pk)
+
+
+def _kapitel_title(title: str) -> str:
+    """The title as the page shows it: without a typed number (the page numbers the chapters)."""
+    title = ohne_nummer(title or "")
+    if not title:
+        raise ValidationError(_("Bitte geben Sie eine Überschrift an."))
+    if len(title) > 200:
+        raise ValidationError(_("Die Überschrift ist zu lang (höchstens 200 Zeichen)."))
+    return title
+
+
+def _renumber(konzept: Konzept, kapitel: list[Kapitel] | None = None) -> None:
+    """Positions 1..n in the given order (default: the stored one), so "up" and "down" always
+    swap two distinct numbers, also after older rows that shared a position."""
+    kapitel = list(konzept.kapitel.all()) if kapitel is None else kapitel
+    changed = []
+    for position, k in enumerate(kapitel, start=1):
+        if k.position != position:
+            k.position = position
+            changed.append(k)
+    Kapitel.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def konzept_create(
+    *, title: str, description: str = "", vorlage: Konzept | None = None, mit_text: bool = False,
+    user,
+) -> Konzept:  # fmt: skip
+    """A new concept in Entwurf. With `vorlage`, it starts with that concept's chapters: their
+    titles in their order, empty, or with `mit_text` each with the template's current text as its
+    Version 1 (saved by `user`). Comments, versions, co-authors and measures are not copied: the
+    new concept starts its own history."""
+    _require(user, "netzwerk.edit_konzept")
+    if not (title or "").strip():
+        raise ValidationError(_("Bitte geben Sie einen Titel an."))
+    if vorlage is not None:
+        _require(user, "netzwerk.read_konzept", vorlage)
+    konzept = Konzept.objects.create(
+        title=title.strip(),
+        description=(description or "").strip(),
+        slug=unique_slug(Konzept, title, "konzept", cut=180),
+    )
+    if vorlage is None:
+        return konzept
+    now = timezone.now()
+    for position, alt in enumerate(vorlage.kapitel.all(), start=1):
+        text = alt.text if mit_text else ""
+        kapitel = Kapitel.objects.create(
+            konzept=konzept, position=position, title=_kapitel_title(alt.title),
+            text=text, version=1 if text else 0, updated_at=now, updated_by=user,
+        )  # fmt: skip
+        if text:
+            KapitelVersion.objects.create(
+                kapitel=kapitel, number=1, title=kapitel.title, text=text, author=user,
+                created_at=now,
+            )  # fmt: skip
+    return konzept
+
+
 @transaction.atomic
 def kapitel_create(*, konzept: Konzept, title: str, user) -> Kapitel:
-    konzept = Konzept.objects.select_for_update().get(pk=konzept.pk)
-    _not_frozen(konzept)
+    """A new chapter at the end, still without text: its first save is Version 1."""
+    konzept = _locked(konzept)
+    _editable(konzept)
     position = (konzept.kapitel.aggregate(m=Max("position"))["m"] or 0) + 1
-    kapitel = Kapitel.objects.create(konzept=konzept, title=title, position=position)
-    return kapitel_save(kapitel=kapitel, title=title, text="", base_version=0, user=user)
+    return Kapitel.objects.create(
+        konzept=konzept, title=_kapitel_title(title), position=position,
+        updated_at=timezone.now(), updated_by=user,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def kapitel_save(*, kapitel: Kapitel, title: str, text: str, base_version: int, user) -> Kapitel:
     """Save a new version. `base_version` is the version the editor started from: if the chapter
-    has moved on since, Konflikt (with the newer text) instead of overwriting it."""
+    has moved on since, Konflikt (with the newer text) instead of overwriting it. A chapter's
+    first saved text is Version 1; a save that changes nothing makes no version. Co-authors save
+    only while the concept is a draft (netzwerk.write_kapitel)."""
     # Only the chapter's row: PostgreSQL locks no nullable side of an outer join (updated_by).
     current = (
         Kapitel.objects.select_for_update(of=("self",))
         .select_related("konzept", "updated_by")
-        .get(pk=kapitel.pk)
+        .filter(pk=kapitel.pk)
+        .first()
     )
-    _not_frozen(current.konzept)
+    if current is None:
+        raise ValidationError(
+            _("Dieses Kapitel ist inzwischen aus dem Konzept entfernt worden. Ihr Text ist nicht "
+              "gespeichert; er steht noch im Feld, kopieren Sie ihn, wenn Sie ihn brauchen.")
+        )  # fmt: skip
+    _editable(current.konzept)
+    if user is not None and not rules.has_perm("netzwerk.write_kapitel", user, current.konzept):
+        raise ValidationError(
+            _("Das Konzept ist nicht mehr im Entwurf; Mitwirkende schreiben nur am Entwurf. Ihr "
+              "Text ist nicht gespeichert.")
+        )  # fmt: skip
     if current.version != base_version:
         raise Konflikt(current)
-    if current.version and (title, text) == (current.title, current.text):
+    title = _kapitel_title(title)
+    if (title, text) == (current.title, current.text):
         return current  # nothing changed: no empty version
     now = timezone.now()
     current.version += 1
@@ -87,6 +191,141 @@ def kapitel_save(*, kapitel: Kapitel, title: str, text: str, base_version: int, 
 
 
 @transaction.atomic
+def kapitel_rename(*, kapitel: Kapitel, title: str, user) -> Kapitel:
+    """A new title; once the chapter has text, the rename is a version of its own (the versions
+    keep every title), with the current text, so nothing written meanwhile is lost."""
+    current = Kapitel.objects.select_for_update(of=("self",)).select_related("konzept")
+    current = current.filter(pk=kapitel.pk).first()
+    if current is None:
+        raise ValidationError(_("Dieses Kapitel gibt es nicht mehr."))
+    _editable(current.konzept)
+    _require(user, "netzwerk.write_kapitel", current.konzept)
+    title = _kapitel_title(title)
+    if current.version:
+        return kapitel_save(
+            kapitel=current, title=title, text=current.text, base_version=current.version,
+            user=user,
+        )  # fmt: skip
+    current.title, current.updated_at, current.updated_by = title, timezone.now(), user
+    current.save(update_fields=["title", "updated_at", "updated_by"])
+    return current
+
+
+@transaction.atomic
+def kapitel_move(*, kapitel: Kapitel, richtung: str, user) -> Kapitel:
+    """One place up ("hoch") or down ("runter"); at the top or bottom it stays. The concept's row
+    is locked, so two moves at once do not mix up the order."""
+    if richtung not in ("hoch", "runter"):
+        raise ValidationError(_("Bitte wählen Sie: nach oben oder nach unten."))
+    konzept = _locked(kapitel.konzept)
+    _editable(konzept)
+    _require(user, "netzwerk.edit_konzept", konzept)
+    liste = list(konzept.kapitel.all())
+    index = next((i for i, k in enumerate(liste) if k.pk == kapitel.pk), None)
+    if index is None:
+        raise ValidationError(_("Dieses Kapitel gibt es nicht mehr."))
+    ziel = index - 1 if richtung == "hoch" else index + 1
+    if 0 <= ziel < len(liste):
+        liste[index], liste[ziel] = liste[ziel], liste[index]
+    _renumber(konzept, liste)
+    return next(k for k in liste if k.pk == kapitel.pk)
+
+
+def _nur_im_entwurf(konzept: Konzept, meldung: str) -> None:
+    if konzept.status != Konzept.Status.ENTWURF:
+        raise ValidationError(meldung)
+
+
+@transaction.atomic
+def kapitel_delete(*, kapitel: Kapitel, user) -> Kapitel | None:
+    """Only while the concept is a draft. A chapter that never had text (no version with text,
+    no comment) is deleted: nothing is lost. One with text is removed instead: it leaves the
+    concept's text and numbering (Kapitel.entfernt_am) but keeps its versions and comments, and
+    the outline lists it to read or restore (kapitel_restore); it is returned. The remaining
+    chapters close the gap."""
+    konzept = _locked(kapitel.konzept)
+    _editable(konzept)
+    _require(user, "netzwerk.edit_konzept", konzept)
+    _nur_im_entwurf(
+        konzept,
+        _("Kapitel lassen sich nur im Entwurf löschen. Setzen Sie das Konzept zuerst zurück auf "
+          "„Entwurf“."),
+    )  # fmt: skip
+    current = konzept.kapitel.filter(pk=kapitel.pk).first()
+    if current is None:
+        return None  # deleted or removed meanwhile: what was asked for is done
+    behalten = current.versionen.exclude(text="").exists() or current.kommentare.exists()
+    if behalten:
+        current.entfernt_am = timezone.now()
+        current.save(update_fields=["entfernt_am"])
+    else:
+        current.delete()
+    _renumber(konzept)
+    return current if behalten else None
+
+
+@transaction.atomic
+def kapitel_restore(*, kapitel: Kapitel, user) -> Kapitel:
+    """A removed chapter back into the draft, as its last chapter, with its versions and
+    comments; only while the concept is a draft (as removing). Restored meanwhile: done."""
+    konzept = _locked(kapitel.konzept)
+    _editable(konzept)
+    _require(user, "netzwerk.edit_konzept", konzept)
+    _nur_im_entwurf(
+        konzept,
+        _("Kapitel lassen sich nur im Entwurf wiederherstellen. Setzen Sie das Konzept zuerst "
+          "zurück auf „Entwurf“."),
+    )  # fmt: skip
+    current = Kapitel.alle.filter(pk=kapitel.pk, konzept=konzept).first()
+    if current is None:
+        raise ValidationError(_("Dieses Kapitel gibt es nicht mehr."))
+    if current.entfernt_am is None:
+        return current
+    current.entfernt_am = None
+    current.position = (konzept.kapitel.aggregate(m=Max("position"))["m"] or 0) + 1
+    current.save(update_fields=["entfernt_am", "position"])
+    return current
+
+
+@transaction.atomic
+def konzept_archive(*, konzept: Konzept, archiviert: bool, user) -> Konzept:
+    """Into the archive (a newer concept replaced it: it leaves the lists, stays readable for its
+    readers, and nobody changes it) or back out of it."""
+    _require(user, "netzwerk.edit_konzept", konzept)
+    current = _locked(konzept)
+    if archiviert != (current.archived_at is not None):
+        current.archived_at = timezone.now() if archiviert else None
+        current.save(update_fields=["archived_at"])
+    return current
+
+
+@transaction.atomic
+def konzept_mitwirkende_set(*, konzept: Konzept, mitwirkende: Iterable, user) -> Konzept:
+    """The co-authors of a draft: approved, active accounts the coordination invites to read and
+    write its chapters while it is in Entwurf. Inviting is for drafts only; removing is always
+    possible."""
+    _require(user, "netzwerk.edit_konzept", konzept)
+    current = _locked(konzept)
+    _not_archived(current)
+    neu = {u.pk: u for u in mitwirkende}
+    bisher = set(current.mitwirkende.values_list("pk", flat=True))
+    dazu = [u for pk, u in neu.items() if pk not in bisher]
+    if dazu and current.status != Konzept.Status.ENTWURF:
+        raise ValidationError(
+            _("Mitwirkende laden Sie zu einem Entwurf ein. Dieses Konzept ist in „%(s)s“: alle "
+              "freigegebenen Konten lesen es bereits.") % {"s": current.get_status_display()}
+        )  # fmt: skip
+    ungeeignet = [u for u in dazu if not (u.is_active and u.is_approved)]
+    if ungeeignet:
+        raise ValidationError(
+            _("Nur freigegebene, aktive Konten können mitwirken: %(namen)s.")
+            % {"namen": ", ".join(u.display_name for u in ungeeignet)}
+        )
+    current.mitwirkende.set(list(neu.values()))
+    return current
+
+
+@transaction.atomic
 def konzept_status_set(
     *, konzept: Konzept, status: str, gremium=None, decided_on=None, resolution="",
     resolution_url="",
@@ -94,7 +333,7 @@ def konzept_status_set(
     """The next step, or back to an earlier one; the decision needs its committee, date and
     reference, and after it nothing changes."""
     current = Konzept.objects.select_for_update().get(pk=konzept.pk)
-    _not_frozen(current)
+    _editable(current)
     if status not in REIHENFOLGE:
         raise ValidationError(_("Unbekannter Status."))
     weiter = FOLGT.get(current.status) == status
@@ -119,8 +358,12 @@ def konzept_status_set(
 
 @transaction.atomic
 def kommentar_create(*, kapitel: Kapitel, text: str, user) -> Kommentar:
-    status = Konzept.objects.filter(pk=kapitel.konzept_id).values_list("status", flat=True).get()
-    if status != Konzept.Status.BETEILIGUNG:
+    if kapitel.entfernt_am is not None:
+        raise ValidationError(_("Dieses Kapitel ist aus dem Konzept entfernt worden."))
+    status, archived_at = (
+        Konzept.objects.filter(pk=kapitel.konzept_id).values_list("status", "archived_at").get()
+    )
+    if status != Konzept.Status.BETEILIGUNG or archived_at is not None:
         raise ValidationError(_("Kommentare sind nur während der Beteiligung möglich."))
     if not text.strip():
         raise ValidationError(_("Bitte schreiben Sie Ihren Kommentar."))
@@ -133,6 +376,7 @@ def kommentar_create(*, kapitel: Kapitel, text: str, user) -> Kommentar:
 def kommentar_answer(*, kommentar: Kommentar, status: str, answer: str, user) -> Kommentar:
     if status not in (Kommentar.Status.AUFGENOMMEN, Kommentar.Status.NICHT_AUFGENOMMEN):
         raise ValidationError(_("Bitte wählen Sie: aufgenommen oder nicht aufgenommen."))
+    _not_archived(Konzept.objects.get(kapitel__kommentare=kommentar.pk))
     Kommentar.objects.filter(pk=kommentar.pk).update(
         status=status, answer=answer.strip(), answered_by=user, answered_at=timezone.now()
     )

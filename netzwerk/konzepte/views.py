@@ -1,17 +1,20 @@
-"""Concept pages: the list, a concept with its chapters and comments, editing a chapter (with
-the conflict shown), its versions and the difference between any two, the status flow."""
+"""Concept pages: the list (current ones and the archive), a concept with its chapters and
+comments, a new concept (empty or from another one's outline), the outline (rename, reorder,
+delete), editing a chapter (with the conflict shown), its versions and the difference between any
+two, the status flow, archiving and co-authors. Chapters removed from the draft show only on the
+outline (to restore them) and on their versions page."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import get_object_for_user, require_perm
 from ..rules import is_approved
-from ..text import unique_slug
 from ..verlauf import verlauf
 from . import selectors, services
 from .diff import diff_html
@@ -20,28 +23,53 @@ from .forms import (
     BeschlussForm,
     KapitelForm,
     KapitelNeuForm,
+    KapitelTitelForm,
     KommentarForm,
     KonzeptForm,
+    MitwirkendeForm,
     NotizForm,
 )
-from .models import Kommentar, Konzept, Massnahme
+from .models import Kapitel, Kommentar, Konzept, Massnahme
+
+EDIT = "netzwerk.edit_konzept"
 
 
 def konzept_list(request: HttpRequest) -> HttpResponse:
-    konzepte = Konzept.objects.annotate(n_kapitel=Count("kapitel"))
-    if not is_approved(request.user):
-        konzepte = konzepte.filter(status=Konzept.Status.BESCHLOSSEN)
+    """The concepts this person may read (netzwerk.read_konzept); archived ones in their own
+    section. The coordination creates one here, empty or with another one's outline
+    (?vorlage=<slug> preselects it)."""
     form = None
-    if request.user.has_perm("netzwerk.edit_konzept"):
-        form = KonzeptForm(request.POST or None)
+    if request.user.has_perm(EDIT):
+        initial = {}
+        vorlage = Konzept.objects.filter(slug=request.GET.get("vorlage", "")).first()
+        if vorlage is not None:
+            initial["vorlage"] = vorlage.pk
+        form = KonzeptForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            konzept = form.save(commit=False)
-            konzept.slug = unique_slug(Konzept, konzept.title, "konzept", cut=180)
-            konzept.save()
-            messages.success(request, _("Das Konzept ist angelegt; fügen Sie Kapitel hinzu."))
-            return redirect(konzept)
+            try:
+                konzept = services.konzept_create(
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    vorlage=form.cleaned_data["vorlage"],
+                    mit_text=form.cleaned_data["mit_text"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Das Konzept ist angelegt, mit der Gliederung von „%(t)s“.")
+                    % {"t": form.cleaned_data["vorlage"].title}
+                    if form.cleaned_data["vorlage"]
+                    else _("Das Konzept ist angelegt; fügen Sie Kapitel hinzu."),
+                )
+                return redirect(konzept)
+    aktuell, archiv = selectors.konzept_liste(request.user)
     return render(
-        request, "netzwerk/konzepte/konzept_list.html", {"konzepte": konzepte, "form": form}
+        request,
+        "netzwerk/konzepte/konzept_list.html",
+        {"konzepte": aktuell, "archiv": archiv, "form": form},
     )
 
 
@@ -51,21 +79,21 @@ def _konzept(request, slug: str, perm: str = "netzwerk.read_konzept") -> Konzept
 
 def konzept_detail(request: HttpRequest, slug: str) -> HttpResponse:
     konzept = _konzept(request, slug)
-    kommentare = Kommentar.objects.select_related("author", "answered_by")
-    kapitel = konzept.kapitel.select_related("updated_by").prefetch_related(
-        Prefetch("kommentare", queryset=kommentare)
-    )
-    edit = request.user.has_perm("netzwerk.edit_konzept")
+    edit = request.user.has_perm(EDIT)
+    offen = not konzept.frozen and konzept.archived_at is None
     return render(
         request,
         "netzwerk/konzepte/konzept_detail.html",
         {
             "konzept": konzept,
-            "kapitel": kapitel,
+            "kapitel": selectors.kapitel_liste(konzept, kommentare=True),
             "kommentare_sichtbar": is_approved(request.user),
             "kommentieren": request.user.has_perm("netzwerk.comment_konzept", konzept),
-            "bearbeiten": edit and not konzept.frozen,
+            "bearbeiten": request.user.has_perm("netzwerk.write_kapitel", konzept),
+            "gliedern": edit and offen,
             "edit": edit,
+            "offen": offen,
+            "mitwirkende": list(konzept.mitwirkende.all()) if edit else [],
             "kommentar_form": KommentarForm(),
             "antwort_form": AntwortForm(),
             "kapitel_form": KapitelNeuForm(),
@@ -73,7 +101,9 @@ def konzept_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "weiter": services.FOLGT.get(konzept.status),
             "zurueck": services.REIHENFOLGE[: services.REIHENFOLGE.index(konzept.status)],
             "offene": Kommentar.objects.filter(
-                kapitel__konzept=konzept, status=Kommentar.Status.OFFEN
+                kapitel__konzept=konzept,
+                kapitel__entfernt_am__isnull=True,
+                status=Kommentar.Status.OFFEN,
             ).count(),
         },
     )
@@ -98,15 +128,26 @@ def kapitel_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(konzept)
 
 
-@require_perm("netzwerk.edit_konzept")
 def kapitel_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordination until the decision; the invited co-authors while it is a draft."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     konzept = _konzept(request, slug)
-    kapitel = get_object_or_404(konzept.kapitel, pk=pk)
+    # Removed ones too: a save on a chapter removed while its editor was open says so and keeps
+    # the typed text (services.kapitel_save), instead of a 404 that loses it.
+    kapitel = get_object_or_404(Kapitel.alle.filter(konzept=konzept), pk=pk)
     konflikt = None
-    if konzept.frozen:
-        messages.info(
-            request, _("Das Konzept ist beschlossen; sein Text bleibt, wie er beschlossen wurde.")
-        )
+    if not request.user.has_perm("netzwerk.write_kapitel", konzept):
+        if not request.user.has_perm(EDIT):
+            raise Http404
+        if konzept.frozen:
+            meldung = _("Das Konzept ist beschlossen; sein Text bleibt, wie er beschlossen wurde.")
+        else:
+            meldung = _("Das Konzept ist archiviert; holen Sie es zuerst aus dem Archiv zurück.")
+        messages.info(request, meldung)
+        return redirect(konzept)
+    if kapitel.entfernt_am is not None and request.method != "POST":
+        messages.info(request, _("Dieses Kapitel ist aus dem Konzept entfernt worden."))
         return redirect(konzept)
     form = KapitelForm(request.POST or None, instance=kapitel, initial={"version": kapitel.version})
     if request.method == "POST" and form.is_valid():
@@ -134,11 +175,14 @@ def kapitel_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def kapitel_versionen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The versions of a chapter; ?a=&b= shows the difference between two of them."""
+    """The versions of a chapter; ?a=&b= shows the difference between two of them. Those of a
+    chapter removed from the draft are read by the coordination only (from the outline)."""
     konzept = _konzept(request, slug)
     if not is_approved(request.user):
         return redirect(konzept)
-    kapitel = get_object_or_404(konzept.kapitel, pk=pk)
+    kapitel = get_object_or_404(Kapitel.alle.filter(konzept=konzept), pk=pk)
+    if kapitel.entfernt_am is not None and not request.user.has_perm(EDIT):
+        raise Http404
     versionen = list(kapitel.versionen.select_related("author"))
     nummern = {v.number: v for v in versionen}
     a, b = _nummer(request.GET.get("a")), _nummer(request.GET.get("b"))
@@ -211,14 +255,197 @@ def kommentar_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_perm("netzwerk.edit_konzept")
 def kommentar_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     konzept = _konzept(request, slug)
-    kommentar = get_object_or_404(Kommentar, pk=pk, kapitel__konzept=konzept)
+    kommentar = get_object_or_404(
+        Kommentar, pk=pk, kapitel__konzept=konzept, kapitel__entfernt_am__isnull=True
+    )
     form = AntwortForm(request.POST)
     if form.is_valid():
-        services.kommentar_answer(kommentar=kommentar, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Die Antwort ist gespeichert."))
+        try:
+            services.kommentar_answer(kommentar=kommentar, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Die Antwort ist gespeichert."))
     else:
         messages.error(request, _("Bitte wählen Sie: aufgenommen oder nicht aufgenommen."))
     return redirect(f"{konzept.get_absolute_url()}#kapitel-{kommentar.kapitel_id}")
+
+
+# --- The outline: rename, reorder, delete (the coordination) -----------------------------------
+
+
+def _gliederung_url(konzept: Konzept, kapitel_pk: int | None = None) -> str:
+    url = reverse("netzwerk:konzept-gliederung", args=[konzept.slug])
+    return f"{url}#kapitel-{kapitel_pk}" if kapitel_pk else url
+
+
+def _gliederung_page(
+    request: HttpRequest, konzept: Konzept, *, fehler: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """`fehler`: {chapter pk: (typed title, message)}, shown at that chapter's field."""
+    kapitel = selectors.kapitel_liste(konzept)
+    for k in kapitel:
+        k.eingabe, k.fehler = (fehler or {}).get(k.pk, (k.title, ""))
+    return render(
+        request,
+        "netzwerk/konzepte/konzept_gliederung.html",
+        {
+            "konzept": konzept,
+            "kapitel": kapitel,
+            "entfernt": selectors.entfernte_kapitel(konzept),
+            "entwurf": konzept.status == "entwurf",
+        },
+        status=status,
+    )
+
+
+def _gliederung_offen(request: HttpRequest, konzept: Konzept) -> HttpResponse | None:
+    """A decided or archived concept's outline stays as it is: back to its page, saying why."""
+    if konzept.frozen:
+        messages.info(
+            request, _("Das Konzept ist beschlossen; seine Gliederung bleibt, wie sie ist.")
+        )
+    elif konzept.archived_at is not None:
+        messages.info(request, _("Das Konzept ist archiviert; holen Sie es zuerst zurück."))
+    else:
+        return None
+    return redirect(konzept)
+
+
+@require_perm(EDIT)
+def konzept_gliederung(request: HttpRequest, slug: str) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    return _gliederung_offen(request, konzept) or _gliederung_page(request, konzept)
+
+
+@require_POST
+@require_perm(EDIT)
+def kapitel_rename(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    kapitel = get_object_or_404(konzept.kapitel, pk=pk)
+    form = KapitelTitelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["title"])
+        services.kapitel_rename(
+            kapitel=kapitel, title=form.cleaned_data["title"], user=request.user
+        )
+    except ValidationError as error:
+        fehler = {kapitel.pk: (request.POST.get("title", ""), " ".join(error.messages))}
+        return _gliederung_page(request, konzept, fehler=fehler)
+    messages.success(request, _("Die Überschrift ist gespeichert."))
+    return redirect(_gliederung_url(konzept, kapitel.pk))
+
+
+@require_POST
+@require_perm(EDIT)
+def kapitel_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    kapitel = get_object_or_404(konzept.kapitel, pk=pk)
+    try:
+        services.kapitel_move(
+            kapitel=kapitel, richtung=request.POST.get("richtung", ""), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        nummer = [k.pk for k in konzept.kapitel.all()].index(kapitel.pk) + 1
+        messages.success(
+            request,
+            _("„%(t)s“ ist jetzt Kapitel %(n)s.")
+            % {"t": selectors.ohne_nummer(kapitel.title), "n": nummer},
+        )
+    return redirect(_gliederung_url(konzept, kapitel.pk))
+
+
+@require_POST
+@require_perm(EDIT)
+def kapitel_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    kapitel = get_object_or_404(konzept.kapitel, pk=pk)
+    try:
+        entfernt = services.kapitel_delete(kapitel=kapitel, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_gliederung_url(konzept, kapitel.pk))
+    if entfernt is None:
+        meldung = _("„%(t)s“ ist gelöscht.")
+    else:
+        meldung = _("„%(t)s“ ist aus dem Konzept entfernt. Seine Versionen bleiben lesbar, unten "
+                    "unter „Entfernte Kapitel“.")  # fmt: skip
+    messages.success(request, meldung % {"t": selectors.ohne_nummer(kapitel.title)})
+    return redirect(
+        f"{_gliederung_url(konzept)}#entfernt" if entfernt else _gliederung_url(konzept)
+    )
+
+
+@require_POST
+@require_perm(EDIT)
+def kapitel_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    kapitel = get_object_or_404(Kapitel.alle.filter(konzept=konzept), pk=pk)
+    try:
+        kapitel = services.kapitel_restore(kapitel=kapitel, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{_gliederung_url(konzept)}#entfernt")
+    nummer = [k.pk for k in konzept.kapitel.all()].index(kapitel.pk) + 1
+    messages.success(
+        request,
+        _("„%(t)s“ ist wieder im Konzept, als Kapitel %(n)s, mit allen seinen Versionen.")
+        % {"t": selectors.ohne_nummer(kapitel.title), "n": nummer},
+    )
+    return redirect(_gliederung_url(konzept, kapitel.pk))
+
+
+@require_POST
+@require_perm(EDIT)
+def konzept_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    konzept = _konzept(request, slug, EDIT)
+    aktion = request.POST.get("aktion")
+    if aktion not in ("archivieren", "zurueckholen"):
+        messages.error(request, _("Bitte wählen Sie: archivieren oder zurückholen."))
+        return redirect(konzept)
+    services.konzept_archive(konzept=konzept, archiviert=aktion == "archivieren", user=request.user)
+    if aktion == "archivieren":
+        messages.success(
+            request,
+            _("Das Konzept ist archiviert: es steht im Archiv der Konzepte, bleibt lesbar und "
+              "lässt sich nicht mehr ändern."),
+        )  # fmt: skip
+    else:
+        messages.success(request, _("Das Konzept ist zurück aus dem Archiv."))
+    return redirect(konzept)
+
+
+@require_perm(EDIT)
+def konzept_mitwirkende(request: HttpRequest, slug: str) -> HttpResponse:
+    """The co-authors of a draft, chosen from the approved accounts."""
+    konzept = _konzept(request, slug, EDIT)
+    if konzept.archived_at is not None:
+        messages.info(request, _("Das Konzept ist archiviert und lässt sich nicht mehr ändern."))
+        return redirect(konzept)
+    form = MitwirkendeForm(
+        # Unchecking everyone sends no field at all: still a POST.
+        request.POST if request.method == "POST" else None,
+        konzept=konzept,
+        initial={"mitwirkende": list(konzept.mitwirkende.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.konzept_mitwirkende_set(
+                konzept=konzept, mitwirkende=form.cleaned_data["mitwirkende"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("mitwirkende", error)
+        else:
+            messages.success(request, _("Die Mitwirkenden sind gespeichert."))
+            return redirect(konzept)
+    return render(
+        request,
+        "netzwerk/konzepte/konzept_mitwirkende.html",
+        {"konzept": konzept, "form": form, "entwurf": konzept.status == "entwurf"},
+    )
 
 
 def massnahmen(request: HttpRequest, slug: str) -> HttpResponse:

@@ -16,7 +16,7 @@ def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, ax
     konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
     kapitel = services.kapitel_create(konzept=konzept, title="Leitbild", user=None)
     services.kapitel_save(
-        kapitel=kapitel, title="Leitbild", text="Kein Kind zurücklassen.", base_version=1,
+        kapitel=kapitel, title="Leitbild", text="Kein Kind zurücklassen.", base_version=0,
         user=None,
     )  # fmt: skip
     services.konzept_status_set(konzept=konzept, status="beteiligung")
@@ -47,7 +47,10 @@ def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, ax
 def test_a_partner_notes_progress_on_their_measure(page, live_server, welt, login_as, axe):
     from netzwerk.models import Handlungsschwerpunkt, Konzept, Massnahme, Ziel
 
-    konzept = Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    # In Beteiligung: a partner reads its measures (a draft's only the coordination).
+    konzept = Konzept.objects.create(
+        title="Präventionskonzept", slug="praeventionskonzept", status="beteiligung"
+    )
     ziel = Ziel.objects.create(
         schwerpunkt=Handlungsschwerpunkt.objects.create(konzept=konzept, title="Übergänge"),
         title="Kein Kind geht verloren",
@@ -112,4 +115,41 @@ def test_the_coordinator_enters_and_removes_a_milestone_on_the_timeline(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Löschen (Lenkungskreis gegründet)").click()
     assert page.get_by_text("„Lenkungskreis gegründet“ ist gelöscht.").is_visible()
+    assert violations == [], "\n".join(violations)
+
+
+def test_the_coordinator_removes_a_chapter_and_restores_it_on_the_outline(
+    page, live_server, welt, login_as, axe
+):
+    from netzwerk.konzepte import services
+    from netzwerk.models import Kapitel
+
+    koordination = welt.users["koordination"]
+    konzept = services.konzept_create(title="Präventionskonzept", user=koordination)
+    for title in ("Ausgangslage", "Leitbild"):
+        kapitel = services.kapitel_create(konzept=konzept, title=title, user=koordination)
+        services.kapitel_save(
+            kapitel=kapitel, title=title, text=f"Text zu {title}.", base_version=0,
+            user=koordination,
+        )  # fmt: skip
+    login_as(koordination)
+    violations = []
+    page.goto(f"{live_server.url}{reverse('netzwerk:konzept-gliederung', args=[konzept.slug])}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile(r"^Kapitel löschen\W+Ausgangslage$")).click()
+    assert page.get_by_text("„Ausgangslage“ ist aus dem Konzept entfernt.").is_visible()
+    entfernt = page.get_by_role("region", name="Entfernte Kapitel")
+    assert entfernt.get_by_text("Ausgangslage", exact=True).is_visible()
+    assert page.get_by_label("Überschrift von Kapitel 1").input_value() == "Leitbild"
+    violations += axe()
+    entfernt.get_by_role("link", name=re.compile(r"^Versionen lesen\W+Ausgangslage$")).click()
+    assert page.get_by_role("heading", name="Versionen von „Ausgangslage“").is_visible()
+    assert page.get_by_text("aus dem Konzept entfernt").is_visible()
+    violations += axe()
+    page.go_back()
+    entfernt.get_by_role("button", name=re.compile(r"^Wiederherstellen\W+Ausgangslage$")).click()
+    assert page.get_by_text("„Ausgangslage“ ist wieder im Konzept, als Kapitel 2").is_visible()
+    assert page.get_by_label("Überschrift von Kapitel 2").input_value() == "Ausgangslage"
+    assert Kapitel.objects.filter(konzept=konzept).count() == 2
+    violations += axe()
     assert violations == [], "\n".join(violations)

@@ -382,6 +382,27 @@ def test_bad_input_is_named_in_german_and_kept(welt, gremium, client_as):
     assert "Mein Entwurf" in text
 
 
+def test_the_report_form_offers_concepts_past_the_draft_and_not_archived(welt, gremium, client_as):
+    offered = {
+        status: Konzept.objects.create(title=f"Konzept {status}", slug=status, status=status)
+        for status in ("entwurf", "beteiligung", "beschlussvorlage", "beschlossen")
+    }
+    archiviert = Konzept.objects.create(
+        title="Konzept archiviert", slug="alt", status="beschlossen", archived_at=timezone.now()
+    )
+    client = client_as("koordination")
+    page = client.get(reverse("netzwerk:bericht-list")).content.decode()
+    options = set(re.findall(r'<option value="(\d+)"', page.split('name="konzept"')[1][:2000]))
+    nach_dem_entwurf = ("beteiligung", "beschlussvorlage", "beschlossen")
+    assert options == {str(offered[s].pk) for s in nach_dem_entwurf}
+    data = {"gremium": gremium.pk, "period_start": VON.isoformat(), "period_end": BIS.isoformat(),
+            "sections": ["massnahmen"]}  # fmt: skip
+    for konzept in (offered["entwurf"], archiviert):
+        response = client.post(reverse("netzwerk:bericht-list"), {**data, "konzept": konzept.pk})
+        assert "einen Entwurf nennt der Bericht nicht" in response.content.decode()
+    assert not Sachstandsbericht.objects.exists()
+
+
 def test_a_report_is_claimed_once_so_a_second_delivery_renders_nothing(welt, gremium):
     bericht = Sachstandsbericht.objects.create(
         nummer=1, gremium=gremium, period_start=VON, period_end=BIS, sections=["zusammenfassung"]

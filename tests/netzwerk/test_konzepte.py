@@ -20,7 +20,7 @@ def konzept(welt):
     )
     services.kapitel_save(
         kapitel=kapitel, title="Ausgangslage", text="Jedes vierte Kind lebt in Armut.",
-        base_version=1, user=welt.users["koordination"],
+        base_version=0, user=welt.users["koordination"],
     )  # fmt: skip
     return konzept
 
@@ -29,31 +29,36 @@ def _kapitel(konzept) -> Kapitel:
     return konzept.kapitel.get()
 
 
-def test_every_save_is_a_version_with_author_and_time(welt, konzept):
+def test_every_save_is_a_version_with_author_and_time_and_the_first_is_version_1(welt, konzept):
     kapitel = _kapitel(konzept)
-    assert kapitel.version == 2
+    # Creating the chapter saved no (empty) version: the first text is Version 1.
+    assert kapitel.version == 1
     assert list(kapitel.versionen.values_list("number", "text")) == [
-        (2, "Jedes vierte Kind lebt in Armut."), (1, ""),
+        (1, "Jedes vierte Kind lebt in Armut."),
     ]  # fmt: skip
     assert kapitel.versionen.first().author == welt.users["koordination"]
     same = services.kapitel_save(
-        kapitel=kapitel, title=kapitel.title, text=kapitel.text, base_version=2, user=None
+        kapitel=kapitel, title=kapitel.title, text=kapitel.text, base_version=1, user=None
     )
-    assert same.version == 2 and KapitelVersion.objects.count() == 2  # no empty version
+    assert same.version == 1 and KapitelVersion.objects.count() == 1  # no empty version
+    services.kapitel_save(
+        kapitel=kapitel, title=kapitel.title, text="Zweite Fassung", base_version=1, user=None
+    )
+    assert list(kapitel.versionen.values_list("number", flat=True)) == [2, 1]
 
 
 def test_a_save_on_top_of_a_newer_one_is_refused_and_shows_the_newer_text(client_as, konzept):
     kapitel = _kapitel(konzept)
     url = reverse("netzwerk:kapitel-edit", args=[konzept.slug, kapitel.pk])
     client = client_as("koordination")
-    # Two coordinators opened version 2; the first saves.
-    client.post(url, {"title": "Ausgangslage", "text": "Erste Fassung", "version": 2})
-    page = client.post(url, {"title": "Ausgangslage", "text": "Zweite Fassung", "version": 2})
+    # Two coordinators opened version 1; the first saves.
+    client.post(url, {"title": "Ausgangslage", "text": "Erste Fassung", "version": 1})
+    page = client.post(url, {"title": "Ausgangslage", "text": "Zweite Fassung", "version": 1})
     text = page.content.decode()
-    assert page.status_code == 200 and "inzwischen gespeichert (Version 3)" in text
+    assert page.status_code == 200 and "inzwischen gespeichert (Version 2)" in text
     assert "Zweite Fassung" in text and "Erste Fassung" in text  # both, nothing lost
     kapitel.refresh_from_db()
-    assert (kapitel.version, kapitel.text) == (3, "Erste Fassung")
+    assert (kapitel.version, kapitel.text) == (2, "Erste Fassung")
 
 
 def test_the_difference_between_two_versions_is_marked_word_by_word(client_as, konzept):
@@ -61,9 +66,14 @@ def test_the_difference_between_two_versions_is_marked_word_by_word(client_as, k
         "Die Kinder <del>&lt;b&gt; </del>lernen <ins>sehr </ins>gut."
     )
     kapitel = _kapitel(konzept)
+    services.kapitel_save(
+        kapitel=kapitel, title="Ausgangslage", text="Jedes vierte Kind lebt in Armut, sagt der "
+        "Bericht.", base_version=1, user=None,
+    )  # fmt: skip
+    services.konzept_status_set(konzept=konzept, status="beteiligung")  # partners read along
     url = reverse("netzwerk:kapitel-versionen", args=[konzept.slug, kapitel.pk])
     page = client_as("partner").get(url, {"a": 1, "b": 2}).content.decode()
-    assert "<ins>Jedes vierte Kind lebt in Armut.</ins>" in page
+    assert "<del>Armut.</del><ins>Armut, sagt der Bericht.</ins>" in page
     assert client_as("partner").get(url, {"a": "x", "b": "²"}).status_code == 200
 
 
@@ -83,7 +93,7 @@ def test_the_status_moves_one_step_forward_or_back_and_the_decision_freezes(welt
     assert konzept.frozen and konzept.resolution == "VO/22/0594"
     with pytest.raises(ValidationError, match="beschlossen"):
         services.kapitel_save(
-            kapitel=_kapitel(konzept), title="x", text="y", base_version=2, user=None
+            kapitel=_kapitel(konzept), title="x", text="y", base_version=1, user=None
         )
     with pytest.raises(ValidationError, match="beschlossen"):
         services.konzept_status_set(konzept=konzept, status="entwurf")
@@ -98,7 +108,7 @@ def test_partners_comment_during_beteiligung_and_the_coordination_answers(client
     services.konzept_status_set(konzept=konzept, status="beteiligung")
     client_as("partner").post(url, {"text": "Bitte die Kitas nennen."})
     kommentar = Kommentar.objects.get()
-    assert kommentar.author == welt.users["partner"] and kommentar.version == 2
+    assert kommentar.author == welt.users["partner"] and kommentar.version == 1
     answer = reverse("netzwerk:kommentar-answer", args=[konzept.slug, kommentar.pk])
     assert client_as("partner").post(answer, {"status": "aufgenommen"}).status_code == 404
     client_as("koordination").post(answer, {"status": "aufgenommen", "answer": "Ergänzt."})
@@ -114,6 +124,8 @@ def test_partners_comment_during_beteiligung_and_the_coordination_answers(client
 def test_the_public_reads_decided_concepts_only(client_as, konzept):
     url = konzept.get_absolute_url()
     assert client_as("anonym").get(url).status_code == 404
+    assert client_as("partner").get(url).status_code == 404  # a draft
+    Konzept.objects.filter(pk=konzept.pk).update(status="beteiligung")
     assert client_as("partner").get(url).status_code == 200
     Konzept.objects.filter(pk=konzept.pk).update(status="beschlossen")
     assert client_as("anonym").get(url).status_code == 200
@@ -124,9 +136,10 @@ def test_the_public_reads_decided_concepts_only(client_as, konzept):
 def test_markdown_in_chapters_is_sanitised(client_as, welt, konzept):
     kapitel = _kapitel(konzept)
     services.kapitel_save(
-        kapitel=kapitel, title="Ausgangslage", base_version=2, user=welt.users["koordination"],
+        kapitel=kapitel, title="Ausgangslage", base_version=1, user=welt.users["koordination"],
         text="## Ziel\n\n<script>alert(1)</script> [x](javascript:alert(1))",
     )  # fmt: skip
+    Konzept.objects.filter(pk=konzept.pk).update(status="beteiligung")
     page = client_as("partner").get(konzept.get_absolute_url()).content.decode()
     assert "<script>alert" not in page and "javascript:" not in page
 
@@ -168,6 +181,8 @@ def test_the_coordination_moves_the_status_on_the_page(client_as, konzept):
 def massnahmen(welt, konzept):
     from netzwerk.models import Handlungsschwerpunkt, Massnahme, Ziel
 
+    # Past the draft: partners, moderators and committee members read the concept.
+    Konzept.objects.filter(pk=konzept.pk).update(status="beschlussvorlage")
     uebergaenge = Handlungsschwerpunkt.objects.create(konzept=konzept, title="Übergänge")
     ziel = Ziel.objects.create(schwerpunkt=uebergaenge, title="Kein Kind geht verloren")
     anderes = Ziel.objects.create(schwerpunkt=uebergaenge, title="Eltern wissen Bescheid")

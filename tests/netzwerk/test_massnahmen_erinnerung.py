@@ -30,8 +30,9 @@ NOW = timezone.now()
 
 def _konzept(*, alter: int = 365, slug: str = "praeventionskonzept") -> Konzept:
     return Konzept.objects.create(
-        title="Präventionskonzept", slug=slug, created_at=NOW - timedelta(days=alter)
-    )
+        title="Präventionskonzept", slug=slug, created_at=NOW - timedelta(days=alter),
+        status="beschlossen",
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def konzept(db):
-    return Konzept.objects.create(title="Präventionskonzept", slug="praeventionskonzept")
+    # In Beteiligung: committee members and partners read its measures (a draft only the
+    # coordination).
+    return Konzept.objects.create(
+        title="Präventionskonzept", slug="praeventionskonzept", status="beteiligung"
+    )
 
 
 @pytest.fixture
