@@ -9,6 +9,7 @@ event can use it; the personal token stays in the confirmation mail and never go
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import unquote
 
 import segno
@@ -17,18 +18,21 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from netzwerk.pdf import Pdf, render_pdf
 
 from . import selectors
-from .models import Anmeldung, Druck, Veranstaltung
+from .models import Anmeldung, Druck, Einlassbuchung, Veranstaltung
 
 SALT = "konferenzen.einlass"
+# Checking someone in earlier than this before the start asks to confirm first (a badge scanned
+# at a preparatory meeting, a test of the scanner): attendance is the event's record.
+VORLAUF = timedelta(days=1)
 # What a handheld scanner types (it works like a keyboard) or someone pastes: the whole check-in
 # address or the bare code "<pk>:<signature>".
 CODE_IM_TEXT = re.compile(r"(?:^|/einlass/)(\d+:[A-Za-z0-9_-]{20,})/?$")
@@ -83,15 +87,43 @@ def qr_png(anmeldung: Anmeldung) -> str:
     return _qr(anmeldung).png_data_uri(scale=1, border=2)
 
 
-def anmeldung_attend(*, anmeldung: Anmeldung, now=None) -> bool:
-    """Mark someone present. Only a confirmed registration can be: one on the waiting list or
-    cancelled holds no seat (ValidationError with a message for the desk). Marking twice keeps
-    the first time (a double scan changes nothing); True if this call marked it. A conditional
-    UPDATE, so two desks scanning the same badge at once mark it once."""
+def zu_frueh(veranstaltung: Veranstaltung, now=None) -> bool:
+    """Is it more than VORLAUF before the start? Then a check-in asks first."""
+    return (now or timezone.now()) < veranstaltung.start - VORLAUF
+
+
+def zu_frueh_text(anmeldung: Anmeldung) -> str:
+    start = timezone.localtime(anmeldung.veranstaltung.start)
+    return _(
+        "Die Veranstaltung beginnt erst am %(datum)s um %(zeit)s Uhr. %(name)s trotzdem schon "
+        "jetzt als anwesend eintragen?"
+    ) % {
+        "datum": formats.date_format(start, "d.m.Y"),
+        "zeit": formats.time_format(start, "H:i"),
+        "name": anmeldung.name,
+    }
+
+
+@transaction.atomic
+def anmeldung_attend(*, anmeldung: Anmeldung, by=None, now=None, trotzdem: bool = False) -> bool:
+    """Mark someone present, and book who did it and when (Einlassbuchung). Only a confirmed
+    registration can be: one on the waiting list or cancelled holds no seat (ValidationError with
+    a message for the desk). More than VORLAUF before the start nothing is marked unless
+    `trotzdem` (ValidationError with code "zu_frueh": the page asks to confirm), so a badge
+    scanned weeks ahead never counts as attendance unnoticed. Marking twice keeps the first
+    time (a double scan changes nothing); True if this call marked it. A conditional UPDATE, so
+    two desks scanning the same badge at once mark it (and book it) once."""
     now = now or timezone.now()
-    marked = Anmeldung.objects.filter(pk=anmeldung.pk, status=Anmeldung.Status.BESTAETIGT).update(
-        status=Anmeldung.Status.TEILGENOMMEN, attended_at=now
-    )
+    frueh = not trotzdem and zu_frueh(anmeldung.veranstaltung, now)
+    marked = 0
+    if not frueh:
+        marked = Anmeldung.objects.filter(
+            pk=anmeldung.pk, status=Anmeldung.Status.BESTAETIGT
+        ).update(status=Anmeldung.Status.TEILGENOMMEN, attended_at=now)
+        if marked:
+            Einlassbuchung.objects.create(
+                anmeldung_id=anmeldung.pk, aktion=Einlassbuchung.Aktion.EINLASS, by=by, at=now
+            )
     anmeldung.refresh_from_db(fields=["status", "attended_at"])
     if anmeldung.status == Anmeldung.Status.WARTELISTE:
         raise ValidationError(
@@ -102,17 +134,41 @@ def anmeldung_attend(*, anmeldung: Anmeldung, now=None) -> bool:
         raise ValidationError(
             _("Die Anmeldung von %(name)s ist abgesagt.") % {"name": anmeldung.name}
         )
+    if frueh and anmeldung.status == Anmeldung.Status.BESTAETIGT:
+        raise ValidationError(zu_frueh_text(anmeldung), code="zu_frueh")
     return bool(marked)
 
 
-def anmeldung_attend_undo(*, anmeldung: Anmeldung) -> bool:
-    """Take a mistaken check-in back: present becomes confirmed again (the seat stays taken).
-    True if it was marked present."""
+@transaction.atomic
+def anmeldung_attend_undo(*, anmeldung: Anmeldung, by=None, now=None) -> bool:
+    """Take a mistaken check-in back: present becomes confirmed again (the seat stays taken),
+    booked with who and when. True if it was marked present."""
     undone = Anmeldung.objects.filter(pk=anmeldung.pk, status=Anmeldung.Status.TEILGENOMMEN).update(
         status=Anmeldung.Status.BESTAETIGT, attended_at=None
     )
+    if undone:
+        Einlassbuchung.objects.create(
+            anmeldung_id=anmeldung.pk,
+            aktion=Einlassbuchung.Aktion.ZURUECK,
+            by=by,
+            at=now or timezone.now(),
+        )
     anmeldung.refresh_from_db(fields=["status", "attended_at"])
     return bool(undone)
+
+
+def mit_buchungen(anmeldungen: QuerySet[Anmeldung]) -> QuerySet[Anmeldung]:
+    """With `buchungen`, the bookings at the door, newest first (one query for all)."""
+    return anmeldungen.prefetch_related(
+        Prefetch("einlass", Einlassbuchung.objects.select_related("by"), to_attr="buchungen")
+    )
+
+
+def buchungen_of(veranstaltung: Veranstaltung) -> QuerySet[Einlassbuchung]:
+    """The event's bookings at the door, newest first: the day page's recent activity."""
+    return Einlassbuchung.objects.filter(anmeldung__veranstaltung=veranstaltung).select_related(
+        "anmeldung", "by"
+    )
 
 
 # --- Reads for the desk and the lists ----------------------------------------------------------
@@ -125,8 +181,11 @@ def sort_key(name: str) -> str:
 
 
 def teilnehmende_of(veranstaltung: Veranstaltung) -> QuerySet[Anmeldung]:
-    """Those holding a seat (confirmed or present), with organisation and working groups."""
-    return selectors.anmeldungen_of(veranstaltung).filter(status__in=Anmeldung.BELEGT)
+    """Those holding a seat (confirmed or present), with organisation, working groups and the
+    bookings at the door."""
+    return mit_buchungen(
+        selectors.anmeldungen_of(veranstaltung).filter(status__in=Anmeldung.BELEGT)
+    )
 
 
 def suche(veranstaltung: Veranstaltung, q: str) -> QuerySet[Anmeldung]:

@@ -1,8 +1,23 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +25,15 @@ from akteure.models import Angebot
 from netzwerk.models import Lebensphase
 from netzwerk.rules import is_approved, is_koordination
 
-from .models import Anmeldung, Arbeitsgruppe, Einladung, Protokoll, Protokolldokument, Veranstaltung
+from .models import (
+    Anmeldung,
+    Arbeitsgruppe,
+    Einladung,
+    Einlassbuchung,
+    Protokoll,
+    Protokolldokument,
+    Veranstaltung,
+)
 
 BELEGT = Q(anmeldungen__status__in=Anmeldung.BELEGT)
 GEKOMMEN = Q(anmeldungen__status=Anmeldung.Status.TEILGENOMMEN)
@@ -305,4 +328,179 @@ def teilnahme_statistik(
         organisationen=zahlen["organisationen"],
         nach_typ=nach_typ,
         nach_lebensphase=nach_lebensphase,
+    )
+
+
+# --- Meine Anmeldungen -------------------------------------------------------------------------
+def anmeldungen_meine(user, organisation=None) -> QuerySet[Anmeldung]:
+    """The account's own registrations (by the account or by its address) and its delegates':
+    those it registered itself for its organisation (registered_by and organisation both; not
+    every registration of the organisation, which colleagues made for themselves). Every
+    status, in the order of the events; with `eigen` (the account's own) and `wartenummer`, the
+    place in the waiting list's order, the order in which anmeldung_cancel moves people up."""
+    mine = Q(user=user) | Q(email=user.email.lower())
+    delegiert = Q(registered_by=user, organisation=organisation) if organisation else Q(pk=None)
+    vor = (
+        Anmeldung.objects.filter(
+            veranstaltung=OuterRef("veranstaltung"), status=Anmeldung.Status.WARTELISTE
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("veranstaltung")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Anmeldung.objects.filter(mine | delegiert)
+        .annotate(
+            eigen=ExpressionWrapper(mine, output_field=BooleanField()),
+            wartenummer=Case(
+                When(
+                    status=Anmeldung.Status.WARTELISTE,
+                    then=Coalesce(Subquery(vor, output_field=IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("veranstaltung", "organisation")
+        .prefetch_related(
+            "arbeitsgruppen",
+            Prefetch(
+                "veranstaltung__arbeitsgruppen",
+                Arbeitsgruppe.objects.annotate(belegt=Count("anmeldungen", filter=BELEGT)),
+            ),
+        )
+        .order_by("veranstaltung__start", "veranstaltung__pk", "-eigen", "name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Prognose:
+    """Who of the delegates in a form would get a seat now, in the form's order (the order the
+    service registers them in); `ohne_platz` pairs each of the others with the reason."""
+
+    mit_platz: list[dict]
+    ohne_platz: list[tuple[dict, str]]
+    schon_angemeldet: int
+
+
+def plaetze_fuer(veranstaltung: Veranstaltung, personen: list[dict]) -> Prognose:
+    """Count the free seats of the event and of the chosen working groups once and hand them out
+    in order. Only a forecast for the form's question: the service counts again under the lock."""
+    belegt_qs = veranstaltung.anmeldungen.filter(status__in=Anmeldung.BELEGT)
+    frei = None if veranstaltung.capacity is None else veranstaltung.capacity - belegt_qs.count()
+    gruppen = {g.pk: g for p in personen for g in p.get("arbeitsgruppen", ())}
+    gruppe_frei = {
+        pk: None if g.capacity is None else g.capacity - belegt_qs.filter(arbeitsgruppen=g).count()
+        for pk, g in gruppen.items()
+    }
+    schon = set(
+        veranstaltung.anmeldungen.filter(
+            status__in=Anmeldung.AKTIV, email__in=[p["email"].strip().lower() for p in personen]
+        ).values_list("email", flat=True)
+    )
+    mit_platz, ohne_platz, schon_angemeldet = [], [], 0
+    for person in personen:
+        if person["email"].strip().lower() in schon:
+            schon_angemeldet += 1
+            continue
+        voll = [g for g in person.get("arbeitsgruppen", ()) if gruppe_frei[g.pk] is not None
+                and gruppe_frei[g.pk] <= 0]  # fmt: skip
+        if frei is not None and frei <= 0:
+            ohne_platz.append((person, _("die Veranstaltung ist ausgebucht")))
+        elif voll:
+            ohne_platz.append((person, _("„%(name)s“ ist voll") % {"name": voll[0].name}))
+        else:
+            mit_platz.append(person)
+            if frei is not None:
+                frei -= 1
+            for g in person.get("arbeitsgruppen", ()):
+                if gruppe_frei[g.pk] is not None:
+                    gruppe_frei[g.pk] -= 1
+    return Prognose(mit_platz, ohne_platz, schon_angemeldet)
+
+
+# --- Check-in: who and when ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Einlasszeile:
+    name: str
+    anzahl: int
+
+
+@dataclass(frozen=True)
+class Einlassstatistik:
+    """Who checked people in and when, from the bookings at the door (Einlassbuchung).
+
+    A present person counts once, for their last check-in (an undone and repeated check-in
+    counts for whoever made the second). `nach_person`: check-ins per account, most first;
+    `zurueckgenommen`: undos; `ohne_buchung`: present without a booking (marked before the
+    bookings existed); `ankunft`: arrivals per quarter of an hour (local time), the empty ones
+    between the first and the last included when they span at most a working day."""
+
+    eingelassen: int
+    zurueckgenommen: int
+    ohne_buchung: int
+    nach_person: list[Einlasszeile]
+    ankunft: list[Einlasszeile]
+    max_ankunft: int
+
+
+VIERTELSTUNDE = timedelta(minutes=15)
+
+
+def _viertelstunde(at: datetime) -> datetime:
+    local = timezone.localtime(at)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
+def einlass_statistik(veranstaltung: Veranstaltung) -> Einlassstatistik:
+    """Two queries, however many came."""
+    buchungen = list(
+        Einlassbuchung.objects.filter(anmeldung__veranstaltung=veranstaltung)
+        .select_related("by")
+        .order_by("at", "pk")
+    )
+    letzte = {}
+    for buchung in buchungen:
+        letzte[buchung.anmeldung_id] = buchung
+    anwesend = set(
+        veranstaltung.anmeldungen.filter(status=Anmeldung.Status.TEILGENOMMEN).values_list(
+            "pk", flat=True
+        )
+    )
+    einlass = Einlassbuchung.Aktion.EINLASS
+    gezaehlt = [b for pk, b in letzte.items() if pk in anwesend and b.aktion == einlass]
+    personen: dict[str, int] = {}
+    for buchung in gezaehlt:
+        wer = buchung.by.display_name if buchung.by else _("gelöschtes Konto")
+        personen[wer] = personen.get(wer, 0) + 1
+    nach_person = [
+        Einlasszeile(n, a) for n, a in sorted(personen.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    slots: dict[datetime, int] = {}
+    for buchung in gezaehlt:
+        slot = _viertelstunde(buchung.at)
+        slots[slot] = slots.get(slot, 0) + 1
+    if slots and max(slots) - min(slots) <= timedelta(hours=12):
+        slot = min(slots)
+        while slot < max(slots):
+            slot = timezone.localtime(slot + VIERTELSTUNDE)
+            slots.setdefault(slot, 0)
+    ankunft = [
+        Einlasszeile(f"{s:%H:%M}–{timezone.localtime(s + VIERTELSTUNDE):%H:%M}", n)
+        if timezone.localtime(s).date() == timezone.localtime(veranstaltung.start).date()
+        else Einlasszeile(f"{s:%d.%m.%Y %H:%M}–{timezone.localtime(s + VIERTELSTUNDE):%H:%M}", n)
+        for s, n in sorted(slots.items())
+    ]
+    return Einlassstatistik(
+        eingelassen=len(gezaehlt),
+        zurueckgenommen=sum(b.aktion == Einlassbuchung.Aktion.ZURUECK for b in buchungen),
+        ohne_buchung=len(anwesend - {b.anmeldung_id for b in gezaehlt}),
+        nach_person=nach_person,
+        ankunft=ankunft,
+        max_ankunft=max(slots.values(), default=0),
     )

@@ -138,7 +138,8 @@ def nachbereitung(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRes
             fmt=fmt,
             filename=f"statistik-{veranstaltung.pk}",
             headers=["Auswertung", "Gruppe", "Anzahl"],
-            rows=_statistik_rows(_statistik(veranstaltung)),
+            rows=_statistik_rows(_statistik(veranstaltung))
+            + _einlass_rows(selectors.einlass_statistik(veranstaltung)),
         )
     abschnitte = _abschnitte(veranstaltung)
     if request.method == "POST":
@@ -157,6 +158,7 @@ def nachbereitung(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRes
             "bereich": "nachbereitung",
             "abschnitte": abschnitte,
             "statistik": statistik,
+            "einlass": selectors.einlass_statistik(veranstaltung),
             # title, header of the first column, note, rows
             "tabellen": [
                 (
@@ -201,6 +203,15 @@ def _statistik_rows(statistik: selectors.Teilnahmestatistik) -> list[list]:
     ):
         rows += [[f"{name}: mit Platz angemeldet", g.name, g.angemeldet] for g in gruppen]
         rows += [[f"{name}: teilgenommen", g.name, g.teilgenommen] for g in gruppen]
+    return rows
+
+
+def _einlass_rows(einlass: selectors.Einlassstatistik) -> list[list]:
+    """Who checked people in, and arrivals per quarter of an hour (the bookings at the door)."""
+    rows = [["Einlass", "eingelassen", einlass.eingelassen]]
+    rows += [["Einlass", "zurückgenommen", einlass.zurueckgenommen]]
+    rows += [["Einlass: eingelassen von", z.name, z.anzahl] for z in einlass.nach_person]
+    rows += [["Einlass: Ankunft je Viertelstunde", z.name, z.anzahl] for z in einlass.ankunft]
     return rows
 
 

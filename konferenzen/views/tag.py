@@ -23,6 +23,8 @@ from . import verwaltet
 
 # More hits than this and the desk should type more of the name.
 TREFFER = 100
+# Bookings shown under "Zuletzt am Einlass".
+BUCHUNGEN = 10
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -42,25 +44,39 @@ def _melden(request: HttpRequest, text: str, level: str) -> None:
     getattr(messages, level)(request, text)
 
 
-def _attend(anmeldung: Anmeldung) -> tuple[str, str]:
-    """Mark present; the message for the desk and its level."""
+def _attend(request: HttpRequest, anmeldung: Anmeldung, *, trotzdem: bool = False):
+    """Mark present; the message for the desk, its level, and whether it waits for a
+    confirmation (more than a day before the start)."""
     try:
-        marked = einlass.anmeldung_attend(anmeldung=anmeldung)
+        marked = einlass.anmeldung_attend(anmeldung=anmeldung, by=request.user, trotzdem=trotzdem)
     except ValidationError as error:
-        return " ".join(error.messages), "error"
+        frueh = getattr(error, "code", None) == "zu_frueh"
+        return " ".join(error.messages), "warning" if frueh else "error", frueh
     if marked:
         text = _("%(name)s ist eingetragen: anwesend seit %(zeit)s Uhr.")
-        return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "success"
+        return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "success", False
     text = _("%(name)s ist bereits anwesend seit %(zeit)s Uhr.")
-    return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "info"
+    return text % {"name": anmeldung.name, "zeit": _uhrzeit(anmeldung)}, "info", False
 
 
-def _undo(anmeldung: Anmeldung) -> tuple[str, str]:
-    if einlass.anmeldung_attend_undo(anmeldung=anmeldung):
-        return _("%(name)s ist nicht mehr als anwesend eingetragen.") % {
-            "name": anmeldung.name
-        }, "success"
-    return _("%(name)s war nicht als anwesend eingetragen.") % {"name": anmeldung.name}, "info"
+def _undo(request: HttpRequest, anmeldung: Anmeldung) -> tuple[str, str, bool]:
+    if einlass.anmeldung_attend_undo(anmeldung=anmeldung, by=request.user):
+        return (
+            _("%(name)s ist nicht mehr als anwesend eingetragen.") % {"name": anmeldung.name},
+            "success",
+            False,
+        )
+    text = _("%(name)s war nicht als anwesend eingetragen.")
+    return text % {"name": anmeldung.name}, "info", False
+
+
+def _trotzdem(request: HttpRequest) -> bool:
+    return request.POST.get("trotzdem") == "1"
+
+
+def _pk_param(request: HttpRequest, name: str) -> str | None:
+    pk = request.GET.get(name, "")
+    return pk if pk.isascii() and pk.isdecimal() else None
 
 
 @verwaltet
@@ -83,7 +99,9 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
         if anmeldung.veranstaltung_id != veranstaltung.pk:
             messages.error(request, _("Dieser Code gehört zu einer anderen Veranstaltung."))
             return redirect(_tag_url(veranstaltung, q=""))
-        text, level = _attend(anmeldung)
+        text, level, frueh = _attend(request, anmeldung)
+        if frueh:  # the page asks, next to the person's confirm button
+            return redirect(_tag_url(veranstaltung, q="", bestaetigen=anmeldung.pk))
         _melden(request, text, level)
         return redirect(_tag_url(veranstaltung, q="", zuletzt=anmeldung.pk))
 
@@ -100,10 +118,17 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     }
     if _htmx(request):
         return render(request, "konferenzen/verwaltung/_einlass_treffer.html", context)
-    # The one just scanned, with its undo button, while the field waits for the next scan.
-    zuletzt = None
-    if (pk := request.GET.get("zuletzt", "")).isdecimal() and pk.isascii():
+    # The one just scanned, with its undo button, while the field waits for the next scan; or
+    # the one scanned too early, with the button that confirms.
+    zuletzt = bestaetigen = None
+    if pk := _pk_param(request, "zuletzt"):
         zuletzt = einlass.teilnehmende_of(veranstaltung).filter(pk=pk).first()
+    if pk := _pk_param(request, "bestaetigen"):
+        bestaetigen = (
+            einlass.teilnehmende_of(veranstaltung)
+            .filter(pk=pk, status=Anmeldung.Status.BESTAETIGT)
+            .first()
+        )
     return render(
         request,
         "konferenzen/verwaltung/tag.html",
@@ -112,6 +137,10 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
             **_drucke_context(veranstaltung),
             "bereich": "tag",
             "zuletzt": zuletzt,
+            "bestaetigen": bestaetigen,
+            "frueh_text": einlass.zu_frueh_text(bestaetigen) if bestaetigen else "",
+            "einlass_vorab": einlass.zu_frueh(veranstaltung),
+            "buchungen": _buchungen(veranstaltung),
             "runden": einlass.runden_of(veranstaltung),
             "suche_aktiv": "q" in request.GET,
         },
@@ -123,15 +152,16 @@ def tag(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
 def anwesend(request: HttpRequest, veranstaltung: Veranstaltung, anmeldung_pk: int):
     """The button in a hit's row: mark present, or take it back. With htmx the row (and the count,
     out of band) comes back; without, the page with the same search."""
-    anmeldung = get_object_or_404(
-        veranstaltung.anmeldungen.select_related("organisation").prefetch_related("arbeitsgruppen"),
-        pk=anmeldung_pk,
+    anmeldungen = einlass.mit_buchungen(
+        veranstaltung.anmeldungen.select_related("organisation").prefetch_related("arbeitsgruppen")
     )
+    anmeldung = get_object_or_404(anmeldungen, pk=anmeldung_pk)
     aktion = request.POST.get("aktion")
+    frueh = False
     if aktion == "anwesend":
-        text, level = _attend(anmeldung)
+        text, level, frueh = _attend(request, anmeldung, trotzdem=_trotzdem(request))
     elif aktion == "zuruecknehmen":
-        text, level = _undo(anmeldung)
+        text, level, frueh = _undo(request, anmeldung)
     else:
         text, level = _("Unbekannte Aktion."), "error"
     q = request.POST.get("q", "")
@@ -141,16 +171,25 @@ def anwesend(request: HttpRequest, veranstaltung: Veranstaltung, anmeldung_pk: i
             "konferenzen/verwaltung/_einlass_antwort.html",
             {
                 "veranstaltung": veranstaltung,
-                "a": anmeldung,
+                "a": anmeldungen.get(pk=anmeldung.pk),  # with the booking just made
                 "q": q,
                 "zeile": "zuletzt" if request.POST.get("zeile") == "zuletzt" else "treffer",
                 "meldung": text,
                 "fehler": level == "error",
+                "frueh": frueh,
                 "zahlen": selectors.zahlen(veranstaltung),
+                "buchungen": _buchungen(veranstaltung),
             },
         )
+    if frueh:
+        return redirect(_tag_url(veranstaltung, q=q, bestaetigen=anmeldung.pk))
     _melden(request, text, level)
     return redirect(_tag_url(veranstaltung, q=q))
+
+
+def _buchungen(veranstaltung: Veranstaltung) -> list:
+    """The latest bookings at the door, for the day page's "Zuletzt am Einlass"."""
+    return list(einlass.buchungen_of(veranstaltung)[:BUCHUNGEN])
 
 
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
@@ -166,15 +205,24 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         if request.POST.get("aktion") == "zuruecknehmen":
-            text, level = _undo(anmeldung)
+            text, level, frueh = _undo(request, anmeldung)
         else:
-            text, level = _attend(anmeldung)
-        _melden(request, text, level)
+            text, level, frueh = _attend(request, anmeldung, trotzdem=_trotzdem(request))
+        if not frueh:  # else the page asks again, with the confirm button
+            _melden(request, text, level)
         return redirect("konferenzen:checkin", code=code)
+    anmeldung = einlass.mit_buchungen(Anmeldung.objects.filter(pk=anmeldung.pk)).get()
     return render(
         request,
         "konferenzen/einlass.html",
-        {"anmeldung": anmeldung, "veranstaltung": veranstaltung},
+        {
+            "anmeldung": anmeldung,
+            "veranstaltung": veranstaltung,
+            # Early, the button itself confirms: the warning stands right above it.
+            "frueh_text": einlass.zu_frueh_text(anmeldung)
+            if anmeldung.status == Anmeldung.Status.BESTAETIGT and einlass.zu_frueh(veranstaltung)
+            else "",
+        },
     )
 
 

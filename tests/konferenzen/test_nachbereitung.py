@@ -360,6 +360,9 @@ def test_the_back_office_shows_the_minutes_with_their_documents(client_as, welt)
     event = _event(welt)
     _upload(client_as("koordination"), event, "ergebnisse.pdf", PDF)
     protokoll = Protokoll.objects.get()
+    # The back office is the operator's: a superuser (with TOTP, as the coordinator here).
+    welt.users["koordination"].is_superuser = True
+    welt.users["koordination"].save(update_fields=["is_superuser"])
     response = client_as("koordination").get(
         reverse("admin:konferenzen_protokoll_change", args=[protokoll.pk])
     )

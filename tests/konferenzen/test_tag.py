@@ -24,8 +24,12 @@ from netzwerk.models import Mail
 pytestmark = pytest.mark.django_db
 
 
-def _event(forum=None, capacity=3, title="Netzwerk Chancengerechtigkeit") -> Veranstaltung:
-    start = timezone.now() + timedelta(days=2)
+def _event(
+    forum=None, capacity=3, title="Netzwerk Chancengerechtigkeit", beginnt_in=timedelta(hours=3)
+) -> Veranstaltung:
+    """By default it starts in three hours: the desk checks people in without being asked to
+    confirm (that comes more than einlass.VORLAUF ahead)."""
+    start = timezone.now() + beginnt_in
     return Veranstaltung.objects.create(
         art="netzwerktreffen", title=title, start=start, end=start + timedelta(hours=4),
         place="Kreishaus Coesfeld", room="Saal 1", capacity=capacity, forum=forum,
