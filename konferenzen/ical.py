@@ -6,16 +6,19 @@ from icalendar import Calendar, Event
 from .models import Veranstaltung
 
 
-def kalender(veranstaltungen) -> bytes:
+def kalender(veranstaltungen, *, base_url: str = "") -> bytes:
+    """The events as one calendar file. Links go to `base_url` (a request's own scheme, host and
+    port: request.build_absolute_uri("/")); without a request (mails, Celery) to SITE_URL."""
+    base = (base_url or settings.SITE_URL).rstrip("/")
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.PORTAL_NAME}//Netzwerkportal//DE")
     calendar.add("version", "2.0")
     for veranstaltung in veranstaltungen:
-        calendar.add_component(_event(veranstaltung))
+        calendar.add_component(_event(veranstaltung, base))
     return calendar.to_ical()
 
 
-def _event(veranstaltung: Veranstaltung) -> Event:
+def _event(veranstaltung: Veranstaltung, base: str) -> Event:
     event = Event()
     event.add("uid", f"veranstaltung-{veranstaltung.pk}@netzwerkportal")
     event.add("summary", veranstaltung.title)
@@ -27,5 +30,5 @@ def _event(veranstaltung: Veranstaltung) -> Event:
         event.add("location", place or veranstaltung.online_url)
     if veranstaltung.description:
         event.add("description", veranstaltung.description)
-    event.add("url", f"{settings.SITE_URL}/konferenzen/{veranstaltung.pk}/")
+    event.add("url", f"{base}{veranstaltung.get_absolute_url()}")
     return event

@@ -44,9 +44,7 @@ def bericht_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("Bericht Nr. %(n)s wird erstellt.") % {"n": bericht.nummer}
-                )
+                _created_message(request, bericht)
                 return redirect(bericht)
     elif request.method == "POST":
         raise Http404
@@ -55,6 +53,19 @@ def bericht_list(request: HttpRequest) -> HttpResponse:
         "netzwerk/berichte/bericht_list.html",
         {"berichte": selectors.berichte_fuer(request.user), "form": form},
     )
+
+
+def _created_message(request: HttpRequest, bericht: Sachstandsbericht) -> None:
+    """Say what the report's state is now, not what it was when it was asked for: without a
+    separate worker (the embedded default) it is already rendered when the page comes back."""
+    bericht.refresh_from_db(fields=["status"])
+    n = {"n": bericht.nummer}
+    if bericht.status == Status.FERTIG:
+        messages.success(request, _("Bericht Nr. %(n)s ist fertig.") % n)
+    elif bericht.status == Status.FEHLER:
+        messages.error(request, _("Bericht Nr. %(n)s konnte nicht erstellt werden.") % n)
+    else:
+        messages.success(request, _("Bericht Nr. %(n)s wird erstellt.") % n)
 
 
 def _bericht(request: HttpRequest, nummer: int) -> Sachstandsbericht:
