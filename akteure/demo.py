@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
-from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
+from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Sprache, Zielgruppe
 
 from .models import (
     Angebot,
@@ -232,6 +232,7 @@ def build(users: dict) -> None:
             slug=slugify(name), defaults={"name": name, "position": position}
         )
     zielgruppen = list(Zielgruppe.objects.order_by("position"))
+    sprachen = {s.name: s for s in Sprache.objects.all()}  # netzwerk's demo made them
     for position, typ_name in enumerate(ORGANISATIONEN):
         typ, _ = Organisationstyp.objects.update_or_create(
             slug=slugify(typ_name), defaults={"name": typ_name, "position": position}
@@ -309,6 +310,16 @@ def build(users: dict) -> None:
                 angebot.lebensphasen.set([phasen[i] for i in phase_idx])
                 angebot.handlungsfelder.set([felder[f] for f in feld_names])
                 angebot.zielgruppen.set(rng.sample(zielgruppen, 2))
+                # The typed languages as terms of the vocabulary (no random draw: the rest of
+                # the demo stays as it was).
+                angebot.sprachen.set(
+                    [sprachen[n] for n in angebot.languages.split(", ") if n in sprachen]
+                )
+    # An old offer keeps a language that is no longer offered (netzwerk.demo.SPRACHE_INAKTIV).
+    if platt := Sprache.objects.filter(slug="plattdeutsch").first():
+        Angebot.objects.get(
+            slug=slugify("Krabbelgruppe im Gemeindehaus (Ev. Kirchengemeinde Musterstadt)")
+        ).sprachen.add(platt)
     person_link_account(
         user=users["moderation"],
         organisation=Organisation.objects.get(slug="familienzentrum-arche"),

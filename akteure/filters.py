@@ -2,13 +2,19 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
+from netzwerk.vokabular import nur_aktive_filter
 
 from .models import Angebot, Organisation, Organisationstyp
 from .selectors import angebote_search, organisationen_search
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
-    """Filter forms render with plain Bootstrap classes: crispy costs ~10 ms a list page here."""
+    """Filter forms render with plain Bootstrap classes: crispy costs ~10 ms a list page here.
+    Vocabularies offer their active terms (and a selected inactive one, for old links)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nur_aktive_filter(self)
 
     @property
     def form(self):

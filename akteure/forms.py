@@ -1,10 +1,17 @@
+import re
+from difflib import SequenceMatcher
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from netzwerk.models import Rolle
+from netzwerk.vokabular import nur_aktive_begriffe
 
 from .importer import FELDER
 from .models import Angebot, Import, Organisation
@@ -19,6 +26,34 @@ postcode_validator = RegexValidator(
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
+def _vergleichbar(text: str) -> str:
+    """Lower case, letters and digits only, single spaces: "Kita Wolke e.V." -> kita wolke e v."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def organisation_vorschlag(hint: str, organisationen: list[tuple[int, str]]) -> int | None:
+    """The organisation that best fits what an applicant typed at sign-up: the same name, else
+    the longest name contained in it (or containing it), else the most similar name (difflib,
+    at least 0.6 alike). None if nothing fits."""
+    gesucht = _vergleichbar(hint)
+    if len(gesucht) < 3:
+        return None
+    namen = [(pk, _vergleichbar(name)) for pk, name in organisationen]
+    for pk, name in namen:
+        if name == gesucht:
+            return pk
+    enthalten = [
+        (len(name), pk)
+        for pk, name in namen
+        if len(name) >= 4 and (f" {name} " in f" {gesucht} " or f" {gesucht} " in f" {name} ")
+    ]
+    if enthalten:
+        return max(enthalten)[1]
+    aehnlich = [(SequenceMatcher(None, gesucht, name).ratio(), pk) for pk, name in namen]
+    bester = max(aehnlich, default=(0.0, None))
+    return bester[1] if bester[0] >= 0.6 else None
+
+
 class FreigabeForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Entscheidung"),
@@ -31,8 +66,35 @@ class FreigabeForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         required=False,
+        widget=forms.RadioSelect,
+        blank=True,  # a radio list keeps its "none" entry
+        empty_label=_("– keine Organisation (etwa für Koordination oder Gremium) –"),
         help_text=_("Partner bearbeiten später die Angaben ihrer eigenen Organisation."),
     )
+
+    def __init__(self, *args, hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisation named at sign-up is preselected and listed first; the long list
+        # scrolls in a box with a filter field (portal.js, class "auswahlliste").
+        field = self.fields["organisation"]
+        vorschlag = organisation_vorschlag(hint, list(field.queryset.values_list("pk", "name")))
+        self.vorschlag = vorschlag
+        field.queryset = field.queryset.order_by(
+            Case(When(pk=vorschlag, then=0), default=1), "name"
+        )
+        if vorschlag is not None:
+            field.initial = vorschlag
+            field.label_from_instance = lambda o: (
+                _("%(name)s (passt zur Angabe bei der Registrierung)") % {"name": o.name}
+                if o.pk == vorschlag
+                else o.name
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its token
+        self.helper.layout = Layout(
+            "decision", "rolle", Field("organisation", wrapper_class="auswahlliste")
+        )
 
     def clean(self):
         data = super().clean()
@@ -107,6 +169,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["postcode"].validators.append(postcode_validator)
         self.fields["phone"].validators.append(phone_validator)
         self.fields["website"].widget.attrs["placeholder"] = "https://"
+        nur_aktive_begriffe(self)  # inactive terms: only where the organisation has them
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -143,6 +206,7 @@ class AngebotForm(forms.ModelForm):
             "handlungsfelder",
             "zielgruppen",
             "sozialraum",
+            "sprachen",
             "languages",
             "cost",
             "contact",
@@ -154,12 +218,18 @@ class AngebotForm(forms.ModelForm):
             "lebensphasen": forms.CheckboxSelectMultiple,
             "handlungsfelder": forms.CheckboxSelectMultiple,
             "zielgruppen": forms.CheckboxSelectMultiple,
+            "sprachen": forms.CheckboxSelectMultiple,
+        }
+        labels = {"languages": _("Weitere Sprachen")}
+        help_texts = {
+            "languages": _("Nur Sprachen, die oben fehlen (frühere Angaben stehen ebenfalls hier).")
         }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = organisation.personen.active()
         self.fields["website"].widget.attrs["placeholder"] = "https://"
+        nur_aktive_begriffe(self)  # inactive terms: only where the offer has them
 
 
 class ImportUploadForm(forms.Form):

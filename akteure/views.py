@@ -37,20 +37,22 @@ PAGE_SIZE = 25
 # --- Approval of new accounts ------------------------------------------------------------------
 @require_perm("netzwerk.approve_accounts")
 def freigabe_list(request: HttpRequest) -> HttpResponse:
-    wartende = [(user, FreigabeForm(prefix=f"u{user.pk}")) for user in accounts_awaiting_approval()]
+    wartende = [(user, _freigabe_form(user)) for user in accounts_awaiting_approval()]
     return render(request, "akteure/freigabe_list.html", {"wartende": wartende})
+
+
+def _freigabe_form(user, data=None) -> FreigabeForm:
+    """One form per waiting account; it preselects the organisation named at sign-up."""
+    return FreigabeForm(data, prefix=f"u{user.pk}", hint=user.organisation_hint)
 
 
 @require_POST
 @require_perm("netzwerk.approve_accounts")
 def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(accounts_awaiting_approval(), pk=pk)
-    form = FreigabeForm(request.POST, prefix=f"u{user.pk}")
+    form = _freigabe_form(user, request.POST)
     if not form.is_valid():
-        others = [
-            (u, FreigabeForm(prefix=f"u{u.pk}"))
-            for u in accounts_awaiting_approval().exclude(pk=user.pk)
-        ]
+        others = [(u, _freigabe_form(u)) for u in accounts_awaiting_approval().exclude(pk=user.pk)]
         return render(
             request,
             "akteure/freigabe_list.html",

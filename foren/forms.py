@@ -1,12 +1,14 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from akteure.models import Angebot
 from netzwerk.dateien import dokument_accept, dokument_hinweis, dokument_pruefen
 from netzwerk.models import User
+from netzwerk.vokabular import nur_aktive_begriffe
 
 from .models import Abstimmung, Beitrag, Dokument, Forum, Interessensbekundung
 
@@ -14,6 +16,17 @@ from .models import Abstimmung, Beitrag, Dokument, Forum, Interessensbekundung
 def _no_form_tag(form: forms.BaseForm) -> None:
     form.helper = FormHelper()
     form.helper.form_tag = False
+
+
+UMLAUTE = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def kuerzel(name: str) -> str:
+    """An address's short name from a German name: "Übergänge gestalten" -> uebergaenge-gestalten
+    (static/js/kuerzel.js proposes the same while the name is typed)."""
+    return slugify(name.translate(UMLAUTE))
 
 
 class ForumForm(forms.ModelForm):
@@ -35,7 +48,6 @@ class ForumForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "slug": _("Kurzname für die Adresse, z. B. forum-gesundheit."),
             "moderators": _("Moderatorinnen und Moderatoren führen das Forum: Mitglieder, "
                             "Sammlung, Abstimmungen."),
         }  # fmt: skip
@@ -52,13 +64,50 @@ class ForumForm(forms.ModelForm):
             )
         return slug
 
+    def clean(self):
+        data = super().clean()
+        # Left empty: made from the name ("Sprache und Bildung" -> sprache-und-bildung), with a
+        # number added when another forum (or a reserved address) has it already.
+        if not data.get("slug") and data.get("name") and "slug" not in self.errors:
+            data["slug"] = self._free_slug(kuerzel(data["name"])[:190] or "forum")
+        return data
+
+    def _free_slug(self, base: str) -> str:
+        taken = self.RESERVED_SLUGS | set(
+            Forum.objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["moderators"].queryset = User.objects.filter(
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text = _(
+            "Kurzname für die Adresse, z. B. forum-gesundheit. Leer lassen: wird aus dem Namen "
+            "gebildet."
+        )
+        # static/js/kuerzel.js proposes it while the name is typed.
+        slug.widget.attrs["data-kuerzel-aus"] = "name"
+        nur_aktive_begriffe(self)  # inactive terms: only where the forum has them
+        moderators = self.fields["moderators"]
+        moderators.queryset = User.objects.filter(
             is_active=True, approved_at__isnull=False
         ).order_by("last_name", "first_name")
-        self.fields["moderators"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
+        moderators.label_from_instance = lambda u: f"{u.display_name} ({u.email})"
         _no_form_tag(self)
+        # Long lists scroll in a box with a filter field above (portal.js, "auswahlliste").
+        self.helper.layout = Layout(
+            *[
+                Field(name, wrapper_class="auswahlliste") if name == "moderators" else name
+                for name in self.Meta.fields
+            ]
+        )
 
 
 class BeitrittForm(forms.Form):
@@ -132,6 +181,13 @@ class InteresseForm(forms.ModelForm):
 
 
 class BeitragForm(forms.ModelForm):
+    # Offered only when the title is taken in the forum's collection already (see clean).
+    trotzdem = forms.BooleanField(
+        label=_("Trotzdem als neuen Beitrag eintragen"),
+        required=False,
+        help_text=_("Nur wenn es wirklich etwas anderes ist als der vorhandene Beitrag."),
+    )
+
     class Meta:
         model = Beitrag
         fields = ["art", "title", "text", "lebensphasen", "angebot", "status"]
@@ -141,17 +197,22 @@ class BeitragForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 8}),
         }
 
-    def __init__(self, *args, darf_status: bool = False, **kwargs):
+    def __init__(self, *args, darf_status: bool = False, forum: Forum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Given on creation: a title the collection has already is pointed out (clean).
+        self.forum = forum
+        self.duplikate: list[Beitrag] = []
         self.fields["angebot"].queryset = Angebot.objects.select_related("organisation").order_by(
             "organisation__name", "title"
         )
         self.fields["angebot"].label_from_instance = lambda a: f"{a.organisation} – {a.title}"
         self.fields["art"].choices = Beitrag.Art.choices  # a radio list without "---------"
+        nur_aktive_begriffe(self)  # inactive life phases: only where the entry has them
         if not darf_status:
             # The status is the moderators' word on an entry.
             del self.fields["status"]
         _no_form_tag(self)
+        self.helper.layout = Layout(*[name for name in self.fields if name != "trotzdem"])
 
     def clean(self):
         data = super().clean()
@@ -161,6 +222,24 @@ class BeitragForm(forms.ModelForm):
                 _("Ein Angebot aus dem Verzeichnis gehört nur zu einem Bestand. Bitte wählen Sie "
                   "als Art „Bestand“ oder lassen Sie das Angebot leer."),
             )  # fmt: skip
+        title = " ".join((data.get("title") or "").split())
+        if self.forum is not None and title:
+            self.duplikate = list(
+                Beitrag.objects.filter(forum=self.forum, title__iexact=title)
+                .exclude(pk=self.instance.pk)
+                .order_by("created_at", "pk")[:3]
+            )
+            if self.duplikate:
+                # The second submit may still create it: the box to say so appears now.
+                self.helper.layout.append("trotzdem")
+            if self.duplikate and not data.get("trotzdem"):
+                self.add_error(
+                    "title",
+                    _("Einen Beitrag mit diesem Titel gibt es in der Sammlung schon (oben "
+                      "verlinkt). Ergänzen Sie lieber den vorhandenen, etwa mit einem "
+                      "Kommentar, oder bestätigen Sie unten, dass Sie trotzdem einen neuen "
+                      "eintragen möchten."),
+                )  # fmt: skip
         return data
 
 

@@ -49,7 +49,10 @@ def _count(queryset: QuerySet, column: str = "forum") -> Coalesce:
 def _veranstaltungen():
     # Meetings live one floor up (konferenzen); the forum reaches them by their relation, without
     # importing that app.
-    return Forum._meta.get_field("veranstaltungen").related_model.objects
+    # Cancelled ones are no meetings of the forum (nor figures of a status report).
+    return Forum._meta.get_field("veranstaltungen").related_model.objects.filter(
+        cancelled_at__isnull=True
+    )
 
 
 def foren_visible_to(user) -> QuerySet[Forum]:

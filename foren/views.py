@@ -377,7 +377,7 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
 def beitrag_create(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug, "foren.contribute")
     initial = {"art": request.GET.get("art")} if request.GET.get("art") in Beitrag.Art else {}
-    form = BeitragForm(request.POST or None, initial=initial)
+    form = BeitragForm(request.POST or None, initial=initial, forum=forum)
     if request.method == "POST" and form.is_valid():
         beitrag = services.beitrag_create(forum=forum, author=request.user, form=form)
         messages.success(request, _("Ihr Beitrag steht in der Sammlung."))

@@ -2,18 +2,21 @@
 forum (the minutes in the language forum belong to its last session); the yearly prevention
 conference with three working groups, invitations (accepted, declined, open) and registrations; a
 network meeting; a workshop that is full, with a waiting list; a committee meeting for invited
-people only; last month's kick-off workshop with attendance and minutes. Rows are written
-directly: building the demo sends no mail (the invitation run's mails stand in the outbox as
-sent)."""
+people only; last month's kick-off workshop with attendance (checked in at the door by the
+coordination) and minutes; the partner's own registrations and two colleagues they registered.
+Rows are written directly: building the demo sends no mail (the invitation run's mails stand in
+the outbox as sent)."""
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from akteure.models import Person
 from foren.models import Dokument, Forum
 from netzwerk.models import Mail, Rolle, User
 
+from . import einlass, planung
 from .models import (
     Anmeldung,
     Arbeitsgruppe,
@@ -29,11 +32,16 @@ KONFERENZ_AGS = [
     "Demokratie fördern",
     "Teilhabekompetenz / Kinderarmut",
 ]
+# Colleagues the partner registered for their Kita (invented people).
+DELEGIERTE = [
+    ("Jana Kramer", "jana.kramer@kita-sonnenblume.example"),
+    ("Ole Brandt", "ole.brandt@kita-sonnenblume.example"),
+]
 TAGESORDNUNG = [
-    ("09:30", "Begrüßung", "Bürgermeisterin"),
-    ("10:00", "Was hat die Präventionskette seit 2024 erreicht?", "Koordination"),
-    ("11:00", "Arbeitsgruppen", ""),
-    ("13:00", "Ergebnisse und Verabredungen", "Moderation der Arbeitsgruppen"),
+    ("09:30", "10:00", "Begrüßung", "Bürgermeisterin"),
+    ("10:00", "11:00", "Was hat die Präventionskette seit 2024 erreicht?", "Koordination"),
+    ("11:00", "12:30", "Arbeitsgruppen", ""),
+    ("13:00", "14:00", "Ergebnisse und Verabredungen", "Moderation der Arbeitsgruppen"),
 ]
 
 
@@ -66,6 +74,7 @@ def build(users: dict) -> None:
     _konferenz(today, users)
     _gremium(today, users)
     _auftakt(today, users)
+    _planung(today, users)
 
 
 def _konferenz(today, users: dict) -> None:
@@ -87,12 +96,15 @@ def _konferenz(today, users: dict) -> None:
             "registration_closes": start - timedelta(days=7),
         },
     )
-    for position, (time, title, speaker) in enumerate(TAGESORDNUNG):
+    for position, (time, end_time, title, speaker) in enumerate(TAGESORDNUNG):
         Tagesordnungspunkt.objects.update_or_create(
             veranstaltung=konferenz,
             title=title,
-            defaults={"time": time, "speaker": speaker, "position": position},
-        )
+            defaults={
+                "time": time, "end_time": end_time, "speaker": speaker,
+                "position": 10 * (position + 1),
+            },
+        )  # fmt: skip
     gruppen = [
         Arbeitsgruppe.objects.update_or_create(
             veranstaltung=konferenz, name=name, defaults={"capacity": 40, "runde": 1}
@@ -143,6 +155,35 @@ def _konferenz(today, users: dict) -> None:
         _anmeldung(
             workshop, person, None, created=today - timedelta(days=14 - index), status=status
         )
+    _partner(users, konferenz, gruppen, treffen, workshop, today)
+
+
+def _partner(users, konferenz, gruppen, treffen, workshop, today) -> None:
+    """What the partner's "Meine Anmeldungen" shows: the conference with two colleagues they
+    registered for their Kita, the network meeting, and a place on the workshop's waiting
+    list."""
+    partner = users["partner"].person
+    _anmeldung(konferenz, partner, gruppen[0], created=today - timedelta(days=6))
+    _anmeldung(treffen, partner, None, created=today - timedelta(days=2))
+    _anmeldung(
+        workshop, partner, None, created=today - timedelta(hours=5),
+        status=Anmeldung.Status.WARTELISTE,
+    )  # fmt: skip
+    for index, (name, email) in enumerate(DELEGIERTE):
+        anmeldung, made = Anmeldung.objects.get_or_create(
+            veranstaltung=konferenz,
+            email=email,
+            status__in=Anmeldung.AKTIV,
+            defaults={
+                "name": name,
+                "organisation": partner.organisation,
+                "registered_by": users["partner"],
+                "created_at": today - timedelta(days=6),
+                "confirmed_at": today - timedelta(days=6),
+            },
+        )
+        if made:
+            anmeldung.arbeitsgruppen.add(gruppen[1 + index])
 
 
 def _anmeldung(veranstaltung, person, gruppe, *, created, status=Anmeldung.Status.BESTAETIGT):
@@ -282,9 +323,18 @@ def _auftakt(today, users) -> None:
             auftakt, person, gruppen[index % 2], created=start - timedelta(days=20 - index % 10)
         )
         if index < 24:  # 24 came, 4 did not, 2 cancelled
-            Anmeldung.objects.filter(pk=anmeldung.pk).update(
-                status=Anmeldung.Status.TEILGENOMMEN, attended_at=start
-            )
+            # Checked in at the door by the coordination, from a quarter before the start.
+            ankunft = start - timedelta(minutes=15) + timedelta(minutes=2 * index)
+            einlass.anmeldung_attend(anmeldung=anmeldung, by=users["koordination"], now=ankunft)
+            if index == 5:  # a mistaken check-in, taken back and made again
+                einlass.anmeldung_attend_undo(
+                    anmeldung=anmeldung, by=users["koordination"], now=ankunft
+                )
+                einlass.anmeldung_attend(
+                    anmeldung=anmeldung,
+                    by=users["koordination"],
+                    now=ankunft + timedelta(minutes=1),
+                )
         elif index >= 28:
             Anmeldung.objects.filter(pk=anmeldung.pk).update(
                 status=Anmeldung.Status.STORNIERT, cancelled_at=start - timedelta(days=2)
@@ -314,4 +364,56 @@ def _auftakt(today, users) -> None:
             veranstaltung=auftakt,
             arbeitsgruppe=gruppe,
             defaults={"updated_by": users["koordination"], "text": text},
+        )
+
+
+def _planung(today, users) -> None:
+    """What the planning pages make (konferenzen.planung): next year's conference as a copy of
+    this year's, a four-weekly series of a forum's jour fixe, and a cancelled workshop."""
+    koordination = users["koordination"]
+    konferenz = Veranstaltung.objects.get(title="3. Präventionskonferenz")
+    if not Veranstaltung.objects.filter(title="4. Präventionskonferenz").exists():
+        planung.veranstaltung_copy(
+            original=konferenz,
+            start=timezone.localtime(konferenz.start) + relativedelta(years=1),
+            title="4. Präventionskonferenz",
+            by=koordination,
+        )
+    forum = Forum.objects.filter(moderators=users["moderation"]).order_by("name").first()
+    if forum is not None and not Veranstaltung.objects.filter(serie__isnull=False).exists():
+        start = (today + timedelta(days=10)).replace(hour=15)
+        planung.serie_create(
+            vorlage=Veranstaltung(
+                art=Veranstaltung.Art.FORUMSSITZUNG,
+                title=f"Jour fixe {forum.name}",
+                start=start,
+                end=start + timedelta(hours=1, minutes=30),
+                place="Rathaus, Raum 1.08 (barrierefrei)",
+                online_url="https://konferenz.example/jour-fixe",
+                forum=forum,
+                visibility=Veranstaltung.Sichtbarkeit.MEMBERS,
+            ),
+            einheit="wochen",
+            abstand=4,
+            anzahl=4,
+            by=users["moderation"],
+        )
+    if not Veranstaltung.objects.filter(title="Fachtag Medienkompetenz").exists():
+        start = (today + timedelta(days=28)).replace(hour=10)
+        fachtag, _ = planung.veranstaltung_save(
+            veranstaltung=Veranstaltung(
+                art=Veranstaltung.Art.WORKSHOP,
+                title="Fachtag Medienkompetenz",
+                start=start,
+                end=start + timedelta(hours=5),
+                place="Stadtbibliothek",
+                visibility=Veranstaltung.Sichtbarkeit.PUBLIC,
+                capacity=40,
+            ),
+            by=koordination,
+        )
+        planung.veranstaltung_cancel(
+            veranstaltung=fachtag,
+            reason="Die Referentin ist erkrankt; wir laden zu einem neuen Termin ein.",
+            by=koordination,
         )

@@ -224,6 +224,8 @@ def einladungen_create(
         raise ValidationError(
             _("Die Veranstaltung hat stattgefunden; Einladungen sind nicht mehr möglich.")
         )
+    if veranstaltung.cancelled_at:
+        raise ValidationError(_("Die Veranstaltung ist abgesagt; Einladungen sind nicht möglich."))
     recipients = _unique(recipients)
     invited = set(
         veranstaltung.einladungen.filter(email__in=[r.email for r in recipients]).values_list(

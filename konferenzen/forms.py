@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from akteure.models import Organisationstyp
 from foren.models import Forum
 from netzwerk.models import Lebensphase, Sozialraum
+from netzwerk.vokabular import nur_aktive_begriffe
 
 from .models import Anmeldung, Veranstaltung
 
@@ -54,14 +55,22 @@ class AnmeldungForm(GruppenMixin, forms.ModelForm):
 
     class Meta:
         model = Anmeldung
-        fields = ["needs", "on_list"]
-        widgets = {"needs": forms.Textarea(attrs={"rows": 2})}
+        fields = ["needs", "comment", "on_list"]
+        widgets = {
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, veranstaltung: Veranstaltung, gruppen, **kwargs):
         super().__init__(*args, **kwargs)
         runden = self.add_gruppen(gruppen)
+        # Only what the organisers chose to ask (Veranstaltung.abfragen).
+        asked = set(veranstaltung.abfragen or [])
+        for name in ("needs", "comment", "on_list"):
+            if name not in asked:
+                del self.fields[name]
         # Consent fields come last, as people read the form.
-        self.order_fields(runden + ["needs", "on_list"])
+        self.order_fields(runden + ["needs", "comment", "on_list"])
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -70,7 +79,7 @@ class EinladungAnmeldungForm(AnmeldungForm):
     """Through an invitation link: no account, so name and organisation are asked (prefilled)."""
 
     class Meta(AnmeldungForm.Meta):
-        fields = ["name", "organisation_name", "needs", "on_list"]
+        fields = ["name", "organisation_name", "needs", "comment", "on_list"]
         labels = {"organisation_name": _("Organisation")}
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +185,7 @@ class EinladungVersandForm(forms.Form):
 
     def __init__(self, *args, koordination: bool = True, forum=None, **kwargs):
         super().__init__(*args, **kwargs)
+        nur_aktive_begriffe(self)
         if not koordination:
             # The registry's contacts and the committee are the coordination's to invite; a
             # moderator invites their forum and lists of their own.

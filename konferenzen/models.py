@@ -165,7 +165,7 @@ class Anmeldung(models.Model):
     class Status(models.TextChoices):
         BESTAETIGT = "bestaetigt", _("bestätigt")
         WARTELISTE = "warteliste", _("Warteliste")
-        STORNIERT = "storniert", _("storniert")
+        STORNIERT = "storniert", _("abgesagt")
         TEILGENOMMEN = "teilgenommen", _("teilgenommen")
 
     AKTIV = (Status.BESTAETIGT, Status.WARTELISTE, Status.TEILGENOMMEN)
@@ -219,7 +219,7 @@ class Anmeldung(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     created_at = models.DateTimeField(_("angemeldet"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
     attended_at = models.DateTimeField(_("anwesend seit"), null=True, blank=True)
 
     class Meta:

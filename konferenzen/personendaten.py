@@ -75,7 +75,7 @@ register(
     rows=_anmeldung_rows,
     loeschung=Loeschung.ANONYMISIEREN,
     grund=_(
-        "Künftige Anmeldungen werden storniert (die Warteliste rückt nach); vergangene "
+        "Künftige Anmeldungen werden abgesagt (die Warteliste rückt nach); vergangene "
         "bleiben ohne Namen für die Teilnahmezahlen."
     ),
     erase=_anmeldung_erase,

@@ -82,6 +82,7 @@ def anmeldung_create(
     arbeitsgruppen=(),
     needs: str = "",
     on_list: bool = False,
+    comment: str = "",
     user=None,
     registered_by=None,
     now=None,
@@ -116,6 +117,7 @@ def anmeldung_create(
                 organisation_name=organisation_name,
                 needs=needs,
                 on_list=on_list,
+                comment=comment,
                 status=Anmeldung.Status.BESTAETIGT if confirmed else Anmeldung.Status.WARTELISTE,
                 confirmed_at=now if confirmed else None,
                 created_at=now,
@@ -235,3 +237,93 @@ def reminders_send(*, now=None) -> int:
                 _mail(anmeldung, "veranstaltung_erinnerung")
                 queued += 1
     return queued
+
+
+# --- Meine Anmeldungen: changing a working group, registering delegates -------------------------
+
+
+def _gruppe_frei(gruppe: Arbeitsgruppe, *, ohne: Anmeldung) -> bool:
+    """Is there a seat in the working group for this registration (itself not counted)?"""
+    if gruppe.capacity is None:
+        return True
+    belegt = Anmeldung.objects.filter(arbeitsgruppen=gruppe, status__in=Anmeldung.BELEGT)
+    return belegt.exclude(pk=ohne.pk).count() < gruppe.capacity
+
+
+@transaction.atomic
+def arbeitsgruppe_wechseln(
+    *, anmeldung: Anmeldung, runde: int, neue_gruppe: Arbeitsgruppe | None, by, now=None
+) -> Anmeldung:
+    """Move a registration to another working group of the time slot `runde` (None: to no group).
+    With a seat it moves only if the new group has room: otherwise nothing changes and the
+    ValidationError (code "voll") says that the current place is kept. On the waiting list only
+    the wish changes. Either way the waiting list then moves up, in its order, into whatever
+    became free (the old group's seat, or the new wish). Until the event begins."""
+    now = now or timezone.now()
+    event = lock(anmeldung.veranstaltung)
+    current = Anmeldung.objects.prefetch_related("arbeitsgruppen").get(pk=anmeldung.pk)
+    if event.start <= now:
+        raise ValidationError(
+            _("Die Veranstaltung hat begonnen: die Arbeitsgruppe lässt sich nicht mehr wechseln.")
+        )
+    if current.status not in (Anmeldung.Status.BESTAETIGT, Anmeldung.Status.WARTELISTE):
+        raise ValidationError(_("Diese Anmeldung ist abgesagt: es gibt nichts zu wechseln."))
+    if neue_gruppe is not None:
+        neue_gruppe = Arbeitsgruppe.objects.filter(pk=neue_gruppe.pk).first()  # fresh seats
+        if neue_gruppe is None or neue_gruppe.veranstaltung_id != event.pk:
+            raise ValidationError(_("Diese Arbeitsgruppe gehört nicht zu dieser Veranstaltung."))
+        if neue_gruppe.runde != runde:
+            raise ValidationError(_("Diese Arbeitsgruppe gehört zu einem anderen Zeitfenster."))
+    alte = [g for g in current.arbeitsgruppen.all() if g.runde == runde]
+    if [g.pk for g in alte] == ([neue_gruppe.pk] if neue_gruppe else []):
+        return current
+    if (
+        current.status == Anmeldung.Status.BESTAETIGT
+        and neue_gruppe is not None
+        and not _gruppe_frei(neue_gruppe, ohne=current)
+    ):
+        if alte:
+            text = _("In „%(neu)s“ ist kein Platz mehr frei. Der Platz in „%(alt)s“ bleibt.")
+        else:
+            text = _("In „%(neu)s“ ist kein Platz mehr frei. Die Anmeldung bleibt, wie sie war.")
+        raise ValidationError(
+            text % {"neu": neue_gruppe.name, "alt": ", ".join(g.name for g in alte)}, code="voll"
+        )
+    current.arbeitsgruppen.remove(*alte)
+    if neue_gruppe is not None:
+        current.arbeitsgruppen.add(neue_gruppe)
+    _mail(
+        current,
+        "anmeldung_arbeitsgruppe",
+        alte=alte,
+        neue_gruppe=neue_gruppe,
+        durch=by if by is not None and by.pk != current.user_id else None,
+    )
+    _promote(event, now=now)
+    current.refresh_from_db(fields=["status", "confirmed_at"])
+    return current
+
+
+@transaction.atomic
+def delegierte_anmelden(
+    *, veranstaltung: Veranstaltung, personen: list[dict], warteliste: bool = True, **common
+) -> tuple[list[tuple[Anmeldung, bool]], list[dict]]:
+    """Register several delegates in one go (as anmeldungen_create), with the choice the form
+    offers for those without a seat: the waiting list (warteliste=True), or not registering them
+    (warteliste=False; they come back as the second list). Seats are counted under the event's
+    lock in the order given, so "only those with a seat" never puts anyone on the waiting list.
+    An address registered before is returned as it is (created = False)."""
+    event = lock(veranstaltung)
+    ergebnisse, ohne_platz = [], []
+    for person in personen:
+        if not warteliste:
+            schon = Anmeldung.objects.filter(
+                veranstaltung=event,
+                email=person["email"].strip().lower(),
+                status__in=Anmeldung.AKTIV,
+            ).exists()
+            if not schon and not _fits(event, list(person.get("arbeitsgruppen", ()))):
+                ohne_platz.append(person)
+                continue
+        ergebnisse.append(anmeldung_create(veranstaltung=event, **common, **person))
+    return ergebnisse, ohne_platz

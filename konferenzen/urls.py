@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import einladung, nachbereitung, oeffentlich, tag, verwaltung
+from .views import einladung, meine, nachbereitung, oeffentlich, planung, tag, verwaltung
 
 app_name = "konferenzen"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("<int:pk>/kalender.ics", oeffentlich.veranstaltung_ics, name="veranstaltung-ics"),
     path("anmeldung/<str:token>/", oeffentlich.anmeldung_manage, name="anmeldung-manage"),
     path("<int:pk>/kollegium/", oeffentlich.delegierte, name="delegierte"),
+    # One's own registrations and one's delegates' (konferenzen/views/meine.py)
+    path("meine-anmeldungen/", meine.meine_anmeldungen, name="meine-anmeldungen"),
+    path(
+        "meine-anmeldungen/<int:anmeldung_pk>/",
+        meine.meine_anmeldung_aendern,
+        name="meine-anmeldung-aendern",
+    ),
     # Invitation links (no account needed)
     path("einladung/<str:token>/", einladung.einladung, name="einladung"),
     # Managing an event
@@ -46,5 +53,23 @@ urlpatterns = [
         "<int:pk>/protokoll/dokumente/<int:dokument_pk>/loeschen/",
         nachbereitung.protokoll_dokument_delete,
         name="protokoll-dokument-delete",
+    ),
+]
+
+# Planning (konferenzen/views/planung.py)
+urlpatterns += [
+    path("neu/", planung.veranstaltung_create, name="veranstaltung-create"),
+    path("<int:pk>/bearbeiten/", planung.veranstaltung_edit, name="veranstaltung-edit"),
+    path("<int:pk>/kopieren/", planung.veranstaltung_copy, name="veranstaltung-copy"),
+    path("<int:pk>/absagen/", planung.veranstaltung_cancel, name="veranstaltung-cancel"),
+    path("<int:pk>/programm/", planung.programm, name="programm"),
+    path("<int:pk>/programm/punkte/<int:top_pk>/", planung.top_edit, name="top-edit"),
+    path("<int:pk>/programm/punkte/<int:top_pk>/verschieben/", planung.top_move, name="top-move"),
+    path("<int:pk>/programm/punkte/<int:top_pk>/loeschen/", planung.top_delete, name="top-delete"),
+    path("<int:pk>/programm/gruppen/<int:gruppe_pk>/", planung.gruppe_edit, name="gruppe-edit"),
+    path(
+        "<int:pk>/programm/gruppen/<int:gruppe_pk>/loeschen/",
+        planung.gruppe_delete,
+        name="gruppe-delete",
     ),
 ]

@@ -9,8 +9,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Handlungsfeld, Lebensphase, Querschnittsthema, Rolle, Sozialraum, User
+from .models import (
+    Handlungsfeld,
+    Lebensphase,
+    Querschnittsthema,
+    Rolle,
+    Sozialraum,
+    Sprache,
+    User,
+)
 from .services import rollen_ensure
+from .vokabular import term_create, term_toggle
 
 DEMO_PASSWORD = "Demo-Netzwerk-2026"
 # Base32; the demo coordinator's authenticator. Only demo accounts ever use a known secret.
@@ -34,6 +43,27 @@ HANDLUNGSFELDER = [
     "Arbeitsmarkt",
     "Kultur und Religion",
 ]
+# The life phases' ages in months (up to, not including, alter_bis); pregnancy ends at birth.
+ALTER = {
+    "Schwangerschaft und Geburt": {"alter_von": None, "alter_bis": 0},
+    "0-3 Jahre": {"alter_von": 0, "alter_bis": 36},
+    "3-6 Jahre (Kita)": {"alter_von": 36, "alter_bis": 72},
+    "6-10 Jahre (Grundschule)": {"alter_von": 72, "alter_bis": 120},
+    "10-16 Jahre (weiterführende Schule)": {"alter_von": 120, "alter_bis": 192},
+    "16-27 Jahre (Übergang Schule-Beruf)": {"alter_von": 192, "alter_bis": 324},
+}
+# Languages of the offers (akteure's demo tags them); Plattdeutsch is no longer offered, the
+# old offer that has it keeps it.
+SPRACHEN = [
+    ("Deutsch", "de"),
+    ("Türkisch", "tr"),
+    ("Arabisch", "ar"),
+    ("Englisch", "en"),
+    ("Ukrainisch", "uk"),
+    ("Leichte Sprache", ""),
+    ("Plattdeutsch", "nds"),
+]
+SPRACHE_INAKTIV = "Plattdeutsch"
 QUERSCHNITTSTHEMEN = ["Lebensphasenblick", "Interkulturelle Öffnung", "Geschlechtergerechtigkeit"]
 SOZIALRAEUME = ["Innenstadt", "Nord", "Broich", "Am Bahnhof", "Weiden", "Bardenberg", "Morsbach"]
 
@@ -51,11 +81,15 @@ def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
-def _vocabulary(model, names: list[str]) -> None:
-    for position, name in enumerate(names):
-        model.objects.update_or_create(
-            slug=slugify(name), defaults={"name": name, "position": position}
-        )
+def _vocabulary(model, names: list[str], extra: dict | None = None) -> None:
+    """New terms through the coordination's service (each at the end of its list); terms from
+    an earlier run get their demo name, place and fields back."""
+    for position, name in enumerate(names, start=1):
+        fields = (extra or {}).get(name, {})
+        if not model.objects.filter(slug=slugify(name)).update(
+            name=name, position=10 * position, **fields
+        ):
+            term_create(model=model, name=name, **fields)
 
 
 def _account(local: str, first: str, last: str, rolle: str | None, staff: bool) -> User:
@@ -81,10 +115,12 @@ def _account(local: str, first: str, last: str, rolle: str | None, staff: bool) 
 
 def build() -> dict[str, User]:
     rollen_ensure()
-    _vocabulary(Lebensphase, LEBENSPHASEN)
+    _vocabulary(Lebensphase, LEBENSPHASEN, ALTER)
     _vocabulary(Handlungsfeld, HANDLUNGSFELDER)
     _vocabulary(Sozialraum, SOZIALRAEUME)
     _vocabulary(Querschnittsthema, QUERSCHNITTSTHEMEN)
+    _vocabulary(Sprache, [name for name, _ in SPRACHEN], {n: {"code": c} for n, c in SPRACHEN})
+    term_toggle(term=Sprache.objects.get(slug=slugify(SPRACHE_INAKTIV)), active=False)
     users = {a[0]: _account(*a) for a in ACCOUNTS}
     koordination = users["koordination"]
     if not Authenticator.objects.filter(user=koordination, type=Authenticator.Type.TOTP).exists():
@@ -107,21 +143,74 @@ KAPITEL = [
 ]  # fmt: skip
 
 
+RATSINFO = "https://ratsinfo.musterstadt.example/gremien"
+# (name, kind, link to the council information system, description)
+GREMIEN = [
+    ("Jugendhilfeausschuss", "ausschuss", f"{RATSINFO}/jha",
+     "Ausschuss des Rates für Kinder, Jugend und Familie; erhält zweimal im Jahr den "
+     "Sachstandsbericht zur Präventionskette."),
+    ("Integrationsrat", "beirat", f"{RATSINFO}/integrationsrat",
+     "Berät den Rat in allen Fragen der Integration; hat das Integrationskonzept beschlossen."),
+    ("Steuerungsgruppe Präventionskette", "steuerungsgruppe", "",
+     "Beigeordnete, Leitungen von Jugend- und Sozialamt, Teamleitungen; tagt viermal im Jahr."),
+]  # fmt: skip
+
+
+def _gremien(users: dict[str, User]) -> tuple:
+    """The committees through the coordination's services: the committee member sits in two of
+    them; a council member from a partner organisation joins the youth welfare committee (her
+    role Gremium is logged), a former partner's account is deactivated, and an invitation by
+    e-mail to the Integrationsrat waits for its answer."""
+    from . import gremien, konten
+    from .models import Gremium
+
+    koordination = users["koordination"]
+    made = {}
+    for name, art, url, description in GREMIEN:
+        gremium = Gremium.objects.filter(name=name).first()
+        fields = {"name": name, "art": art, "url": url, "description": description}
+        if gremium is None:
+            made[name] = gremien.gremium_create(**fields)
+        else:
+            made[name] = gremien.gremium_update(gremium=gremium, **fields)
+    jha, rat = made["Jugendhilfeausschuss"], made["Integrationsrat"]
+    steuerung = made["Steuerungsgruppe Präventionskette"]
+    for gremium in (jha, steuerung):
+        gremien.gremium_mitglied_add(gremium=gremium, user=users["gremium"], by=koordination)
+    ratsfrau, neu = User.objects.get_or_create(
+        email=demo_email("ratsmitglied"),
+        defaults={"first_name": "Renate", "last_name": "Ratzel", "approved_at": timezone.now(),
+                  "organisation_hint": "Ratsfraktion, Kinderschutzbund"},
+    )  # fmt: skip
+    if neu:
+        ratsfrau.set_unusable_password()
+        ratsfrau.save(update_fields=["password"])
+        ratsfrau.groups.add(Group.objects.get(name=Rolle.PARTNER))
+        gremien.gremium_mitglied_add(gremium=jha, user=ratsfrau, by=koordination)
+    ehemalig, neu = User.objects.get_or_create(
+        email=demo_email("ehemalig"),
+        defaults={"first_name": "Bernd", "last_name": "Berger", "approved_at": timezone.now(),
+                  "organisation_hint": "Sportverein (bis 2025)"},
+    )  # fmt: skip
+    if neu:
+        ehemalig.set_unusable_password()
+        ehemalig.save(update_fields=["password"])
+        ehemalig.groups.add(Group.objects.get(name=Rolle.PARTNER))
+        konten.konto_deactivate(user=ehemalig, by=koordination)
+    if not rat.einladungen.filter(accepted_at__isnull=True).exists():
+        gremien.gremium_einladung_create(
+            gremium=rat, email=demo_email("hanna.beirat"), name="Hanna Beirat", by=koordination
+        )
+    return jha, steuerung
+
+
 def _konzepte(users: dict[str, User]) -> None:
     """Two committees; the prevention concept in consultation (chapters in versions, comments,
     one answered); the integration concept decided by the Integrationsrat."""
     from .konzepte import services
     from .models import Gremium, Kommentar, Konzept
 
-    jha, _ = Gremium.objects.get_or_create(
-        slug="jugendhilfeausschuss", defaults={"name": "Jugendhilfeausschuss"}
-    )
-    Gremium.objects.get_or_create(slug="integrationsrat", defaults={"name": "Integrationsrat"})
-    steuerung, _ = Gremium.objects.get_or_create(
-        slug="steuerungsgruppe", defaults={"name": "Steuerungsgruppe Präventionskette"}
-    )
-    for gremium in (jha, steuerung):
-        gremium.members.add(users["gremium"])
+    jha, steuerung = _gremien(users)
     koordination = users["koordination"]
     konzept, made = Konzept.objects.get_or_create(
         slug="praeventionskonzept",
@@ -134,14 +223,14 @@ def _konzepte(users: dict[str, User]) -> None:
         for title, text in KAPITEL:
             kapitel = services.kapitel_create(konzept=konzept, title=title, user=koordination)
             services.kapitel_save(
-                kapitel=kapitel, title=title, text=text, base_version=1, user=koordination
+                kapitel=kapitel, title=title, text=text, base_version=0, user=koordination
             )
         ausgangslage = konzept.kapitel.get(title="Ausgangslage")
         services.kapitel_save(
             kapitel=ausgangslage,
             title="Ausgangslage",
             text=ausgangslage.text.replace("nicht verbunden", "kaum miteinander verbunden"),
-            base_version=2,
+            base_version=1,
             user=koordination,
         )
         services.konzept_status_set(konzept=konzept, status=Konzept.Status.BETEILIGUNG)
@@ -173,7 +262,7 @@ def _konzepte(users: dict[str, User]) -> None:
             kapitel=kapitel,
             title="Ziele",
             text="Teilhabe für alle: Sprache, Arbeit, Wohnen, Bildung und Gesundheit.",
-            base_version=1,
+            base_version=0,
             user=koordination,
         )
         for status in (Konzept.Status.BETEILIGUNG, Konzept.Status.BESCHLUSSVORLAGE):
@@ -185,6 +274,65 @@ def _konzepte(users: dict[str, User]) -> None:
             decided_on="2024-03-14",
             resolution="VO/22/0594",
         )
+    _konzepte_archiv_und_entwurf(users, jha, integration)
+
+
+def _konzepte_archiv_und_entwurf(users: dict[str, User], jha, integration) -> None:
+    """The first key points of the prevention chain, decided in 2023 and archived (the current
+    prevention concept replaces them); the draft of the integration concept's update, begun from
+    the decided one's outline and texts, with the partner as co-author who has written in it and
+    a chapter removed from it (its versions kept). All through the concepts' services."""
+    from .konzepte import services
+    from .models import Konzept
+
+    koordination = users["koordination"]
+    alt = "Eckpunkte der Präventionskette"
+    if not Konzept.objects.filter(title=alt).exists():
+        konzept = services.konzept_create(
+            title=alt, user=koordination,
+            description="Ausbau der kommunalen Präventionsketten; hier: Sachstandsbericht und "
+            "Eckpunkte. Das Präventionskonzept Musterstadt löst sie ab.",
+        )  # fmt: skip
+        for title, text in [
+            ("Ausgangslage", "Die Angebote für Familien sind zahlreich, aber kaum bekannt."),
+            ("Schwerpunkte", "- Übergang Grundschule – weiterführende Schule\n"
+             "- Ausbau der Schulsozialarbeit\n- Abbau von Bürokratie"),
+        ]:  # fmt: skip
+            kapitel = services.kapitel_create(konzept=konzept, title=title, user=koordination)
+            services.kapitel_save(
+                kapitel=kapitel, title=title, text=text, base_version=0, user=koordination
+            )
+        for status in (Konzept.Status.BETEILIGUNG, Konzept.Status.BESCHLUSSVORLAGE):
+            services.konzept_status_set(konzept=konzept, status=status)
+        services.konzept_status_set(
+            konzept=konzept, status=Konzept.Status.BESCHLOSSEN, gremium=jha,
+            decided_on="2023-02-14", resolution="VO/23/0117",
+        )  # fmt: skip
+        services.konzept_archive(konzept=konzept, archiviert=True, user=koordination)
+    neu = "Integrationskonzept 2028 (Fortschreibung)"
+    if not Konzept.objects.filter(title=neu).exists():
+        entwurf = services.konzept_create(
+            title=neu, description="Die Fortschreibung des Integrationskonzepts 2024.",
+            vorlage=integration, mit_text=True, user=koordination,
+        )  # fmt: skip
+        services.kapitel_create(konzept=entwurf, title="Sprache und Bildung", user=koordination)
+        services.konzept_mitwirkende_set(
+            konzept=entwurf, mitwirkende=[users["partner"]], user=koordination
+        )
+        ziele = entwurf.kapitel.get(title="Ziele")
+        services.kapitel_save(
+            kapitel=ziele, title="Ziele", base_version=ziele.version, user=users["partner"],
+            text=ziele.text + "\n\nNeu: Kitas als erste Anlaufstelle für zugewanderte Familien.",
+        )  # fmt: skip
+        # A chapter written and then removed from the draft: the outline lists it to restore.
+        rueckblick = services.kapitel_create(
+            konzept=entwurf, title="Rückblick 2024", user=koordination
+        )
+        services.kapitel_save(
+            kapitel=rueckblick, title="Rückblick 2024", base_version=0, user=koordination,
+            text="Was 2024 begonnen wurde, steht im Sachstandsbericht an den Integrationsrat.",
+        )  # fmt: skip
+        services.kapitel_delete(kapitel=rueckblick, user=koordination)
 
 
 MASSNAHMEN = {

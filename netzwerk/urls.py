@@ -3,12 +3,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import gremien_views, konten_views, views
+from . import vokabular_views as vokabular
 from .berichte import views as berichte
 from .konzepte import massnahmen_views as pflege
 from .konzepte import views as konzepte
 from .konzepte.zeitleiste_views import zeitleiste_view
-from .rules import is_koordination
 
 netzwerk_patterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,38 @@ netzwerk_patterns = [
     path("konzepte/<slug:slug>/status/", konzepte.konzept_status, name="konzept-status"),
     path("konzepte/<slug:slug>/kapitel/", konzepte.kapitel_create, name="kapitel-create"),
     path("konzepte/<slug:slug>/kapitel/<int:pk>/", konzepte.kapitel_edit, name="kapitel-edit"),
+    # The outline, the archive and the co-authors (issue 14, part 3).
+    path(
+        "konzepte/<slug:slug>/gliederung/",
+        konzepte.konzept_gliederung,
+        name="konzept-gliederung",
+    ),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/umbenennen/",
+        konzepte.kapitel_rename,
+        name="kapitel-rename",
+    ),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/verschieben/",
+        konzepte.kapitel_move,
+        name="kapitel-move",
+    ),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/loeschen/",
+        konzepte.kapitel_delete,
+        name="kapitel-delete",
+    ),
+    path(
+        "konzepte/<slug:slug>/kapitel/<int:pk>/wiederherstellen/",
+        konzepte.kapitel_restore,
+        name="kapitel-restore",
+    ),
+    path("konzepte/<slug:slug>/archiv/", konzepte.konzept_archive, name="konzept-archive"),
+    path(
+        "konzepte/<slug:slug>/mitwirkende/",
+        konzepte.konzept_mitwirkende,
+        name="konzept-mitwirkende",
+    ),
     path(
         "konzepte/<slug:slug>/kapitel/<int:pk>/versionen/",
         konzepte.kapitel_versionen,
@@ -106,14 +138,105 @@ netzwerk_patterns += [
     path("berichte/oeffentlich/<str:token>/", berichte.bericht_public, name="bericht-public"),
 ]
 
+netzwerk_patterns += [
+    # Vocabularies, maintained by the coordination (netzwerk/vokabular_views.py)
+    path("koordination/vokabulare/", vokabular.vokabular_list, name="vokabular-list"),
+    path("koordination/vokabulare/<slug:art>/", vokabular.vokabular_detail, name="vokabular"),
+    path(
+        "koordination/vokabulare/<slug:art>/<int:pk>/",
+        vokabular.vokabular_edit,
+        name="vokabular-edit",
+    ),
+    path(
+        "koordination/vokabulare/<slug:art>/<int:pk>/verschieben/",
+        vokabular.vokabular_move,
+        name="vokabular-move",
+    ),
+    path(
+        "koordination/vokabulare/<slug:art>/<int:pk>/aktiv/",
+        vokabular.vokabular_toggle,
+        name="vokabular-toggle",
+    ),
+    path(
+        "koordination/vokabulare/<slug:art>/<int:pk>/zusammenfuehren/",
+        vokabular.vokabular_merge,
+        name="vokabular-merge",
+    ),
+    path(
+        "koordination/vokabulare/<slug:art>/<int:pk>/loeschen/",
+        vokabular.vokabular_delete,
+        name="vokabular-delete",
+    ),
+]
+
+# Committees and accounts on the portal (netzwerk/gremien_views.py, netzwerk/konten_views.py).
+netzwerk_patterns += [
+    path("koordination/gremien/", gremien_views.gremium_list, name="gremium-list"),
+    path("koordination/gremien/neu/", gremien_views.gremium_create, name="gremium-create"),
+    path("koordination/gremien/<slug:slug>/", gremien_views.gremium_detail, name="gremium-detail"),
+    path(
+        "koordination/gremien/<slug:slug>/bearbeiten/",
+        gremien_views.gremium_edit,
+        name="gremium-edit",
+    ),
+    path(
+        "koordination/gremien/<slug:slug>/mitglieder/",
+        gremien_views.gremium_mitglied_add,
+        name="gremium-mitglied-add",
+    ),
+    path(
+        "koordination/gremien/<slug:slug>/mitglieder/<int:user_pk>/entfernen/",
+        gremien_views.gremium_mitglied_remove,
+        name="gremium-mitglied-remove",
+    ),
+    path(
+        "koordination/gremien/<slug:slug>/einladen/",
+        gremien_views.gremium_einladen,
+        name="gremium-einladen",
+    ),
+    path(
+        "koordination/gremien/<slug:slug>/einladungen/<int:pk>/zurueckziehen/",
+        gremien_views.gremium_einladung_withdraw,
+        name="gremium-einladung-withdraw",
+    ),
+    # The invited person's page: anyone with the link.
+    path(
+        "gremien/einladung/<str:token>/", gremien_views.gremium_einladung, name="gremium-einladung"
+    ),
+    path("koordination/konten/", konten_views.konto_list, name="konto-list"),
+    path("koordination/konten/<int:pk>/", konten_views.konto_detail, name="konto-detail"),
+    path("koordination/konten/<int:pk>/rollen/", konten_views.konto_rollen, name="konto-rollen"),
+    path(
+        "koordination/konten/<int:pk>/deaktivieren/",
+        konten_views.konto_deactivate,
+        name="konto-deactivate",
+    ),
+    path(
+        "koordination/konten/<int:pk>/reaktivieren/",
+        konten_views.konto_reactivate,
+        name="konto-reactivate",
+    ),
+    path(
+        "koordination/konten/<int:pk>/zweiter-faktor/",
+        konten_views.konto_mfa_reset,
+        name="konto-mfa-reset",
+    ),
+    path(
+        "koordination/konten/<int:pk>/bestaetigung/",
+        konten_views.konto_verification_send,
+        name="konto-verification-send",
+    ),
+]
+
 admin.site.site_header = f"{settings.PORTAL_NAME}: Verwaltung"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Verwaltung"
 # The back office logs in through allauth, so rate limits and TOTP apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-# Staff alone is not enough: only approved coordinators (whom the TOTP middleware guards) enter.
+# The back office is the operator's (superusers, whom the TOTP middleware guards); everyday work,
+# coordinators' included, happens on the portal's pages.
 admin.site.has_permission = lambda request: bool(
-    request.user.is_active and request.user.is_staff and is_koordination(request.user)
+    request.user.is_active and request.user.is_superuser
 )
 
 urlpatterns = [

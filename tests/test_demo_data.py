@@ -48,6 +48,13 @@ def test_the_demo_network_is_realistic():
     assert 55 <= Organisation.objects.count() <= 70
     assert Person.objects.count() >= Organisation.objects.count()
     assert Lebensphase.objects.count() == 6
+    # The vocabulary pages show terms in use: life phases with ages, offers with languages, one
+    # language no longer offered but kept on an old offer.
+    from netzwerk.models import Sprache
+
+    assert Lebensphase.objects.filter(alter_bis__isnull=False).count() == 6
+    assert Sprache.objects.filter(angebote__isnull=False).distinct().count() >= 4
+    assert Sprache.objects.get(active=False).angebote.count() == 1
     assert Handlungsfeld.objects.count() == 7
     assert Forum.objects.count() == 7
     assert Forum.objects.filter(status=Forum.Status.RUHEND).count() == 2
@@ -68,17 +75,62 @@ def test_the_demo_network_is_realistic():
     assert Interessensbekundung.objects.filter(
         forum__status="ruhend", confirmed_at__isnull=False
     ).exists()
-    assert Veranstaltung.objects.filter(forum__isnull=False).count() == 10
+    # Two sessions per active forum, and a moderator's four-weekly jour fixe of four dates.
+    assert Veranstaltung.objects.filter(forum__isnull=False).count() == 14
+    serie = Veranstaltung.objects.filter(serie__isnull=False)
+    assert serie.count() == 4 and serie.values("serie").distinct().count() == 1
+    # Planned in the portal: next year's conference copied with its programme, a cancelled day.
+    kopie = Veranstaltung.objects.get(title="4. Präventionskonferenz")
+    assert kopie.tagesordnung.count() == 4 and kopie.arbeitsgruppen.count() == 3
+    assert not kopie.anmeldungen.exists()
+    assert Veranstaltung.objects.get(title="Fachtag Medienkompetenz").cancelled_at is not None
     # The conference with working groups, and a workshop that is full with a waiting list.
     assert Anmeldung.objects.filter(veranstaltung__capacity=120).count() >= 40
     assert Anmeldung.objects.filter(status="warteliste").exists()
+    # Check-ins booked at the door by the coordination; the partner's "Meine Anmeldungen" with
+    # a waiting-list place and two colleagues they registered.
+    from konferenzen.models import Einlassbuchung
+
+    eingelassen = Einlassbuchung.objects.filter(aktion="einlass", by__email__startswith="koord")
+    assert eingelassen.count() >= 24
+    partner = User.objects.get(email__startswith="partner@")
+    assert Anmeldung.objects.filter(user=partner, status="warteliste").exists()
+    assert Anmeldung.objects.filter(registered_by=partner).exclude(user=partner).count() == 2
     types = set(Organisation.objects.values_list("typ__name", flat=True))
     assert {"Schule", "Kita", "Verein", "Jobcenter", "Polizei", "Politik"} <= types
     # Data protection: an erasure request waits for the coordination, a link for a partner.
     from akteure.models import Datenschutzantrag, Organisationseinladung
 
+    # Concepts: an archived older one, a draft begun from the decided one's outline in which its
+    # co-author has written; no chapter starts with an empty Version 1.
+    from netzwerk.models import KapitelVersion, Konzept
+
+    assert Konzept.objects.get(archived_at__isnull=False).status == "beschlossen"
+    entwurf = Konzept.objects.get(status="entwurf", mitwirkende__isnull=False)
+    assert entwurf.kapitel.filter(versionen__author__in=entwurf.mitwirkende.all()).exists()
+    from netzwerk.models import Kapitel
+
+    entfernt = Kapitel.alle.get(konzept=entwurf, entfernt_am__isnull=False)
+    assert entfernt.versionen.exists() and entfernt not in entwurf.kapitel.all()
+    assert not KapitelVersion.objects.filter(number=1, text="").exists()
     assert Datenschutzantrag.objects.filter(status="offen").count() == 1
     assert Organisationseinladung.objects.filter(used_at__isnull=True).exists()
+    # Committees and accounts (parts 4 and 6): kinds and links, members, an open invitation by
+    # e-mail, the account log with a role given and a deactivation.
+    from netzwerk.models import Gremium, Gremiumseinladung, Kontoprotokoll
+
+    assert set(Gremium.objects.values_list("art", flat=True)) == {
+        "ausschuss",
+        "beirat",
+        "steuerungsgruppe",
+    }
+    assert Gremium.objects.exclude(url="").count() == 2
+    assert Gremium.objects.get(slug="jugendhilfeausschuss").members.count() == 2
+    assert Gremiumseinladung.objects.filter(accepted_at__isnull=True).count() == 1
+    assert set(Kontoprotokoll.objects.values_list("action", "by__email")) == {
+        ("rolle_erteilt", "koordination@demo.example"),
+        ("deaktiviert", "koordination@demo.example"),
+    }
 
 
 def test_running_it_twice_changes_nothing():

@@ -67,8 +67,9 @@ def einladung(request: HttpRequest, token: str) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     organisation_name=form.cleaned_data["organisation_name"],
                     arbeitsgruppen=form.chosen(),
-                    needs=form.cleaned_data["needs"],
-                    on_list=form.cleaned_data["on_list"],
+                    needs=form.cleaned_data.get("needs", ""),
+                    comment=form.cleaned_data.get("comment", ""),
+                    on_list=form.cleaned_data.get("on_list", False),
                     delegates=formset.personen(),
                 )
             except ValidationError as error:

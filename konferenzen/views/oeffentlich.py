@@ -59,8 +59,9 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     user=user,
                     organisation=organisation,
                     arbeitsgruppen=form.chosen(),
-                    needs=form.cleaned_data["needs"],
-                    on_list=form.cleaned_data["on_list"],
+                    needs=form.cleaned_data.get("needs", ""),
+                    comment=form.cleaned_data.get("comment", ""),
+                    on_list=form.cleaned_data.get("on_list", False),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -76,7 +77,7 @@ def veranstaltung_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "konferenzen/veranstaltung_detail.html",
         {
             "veranstaltung": veranstaltung,
-            "tagesordnung": veranstaltung.tagesordnung.all(),
+            "tagesordnung": veranstaltung.tagesordnung.order_by("position", "time", "pk"),
             "protokolle": selectors.protokolle_of(veranstaltung, nur_geschrieben=True),
             "gruppen": gruppen,
             "belegt": belegt,
@@ -102,21 +103,28 @@ def veranstaltung_ics(request: HttpRequest, pk: int) -> HttpResponse:
         veranstaltung = get_object_for_user(
             request, Veranstaltung.objects.all(), "konferenzen.read_veranstaltung", pk=pk
         )
-    return _ics(ical.kalender([veranstaltung]), f"veranstaltung-{veranstaltung.pk}")
+    return _ics(
+        ical.kalender([veranstaltung], base_url=request.build_absolute_uri("/")),
+        f"veranstaltung-{veranstaltung.pk}",
+    )
 
 
 def kalender_public(request: HttpRequest) -> HttpResponse:
     """The public events of the last month and ahead, as a feed to subscribe to."""
     since = timezone.now() - timedelta(days=31)
     events = Veranstaltung.objects.filter(visibility="public", end__gte=since).order_by("start")
-    return _ics(ical.kalender(events), "veranstaltungen")
+    return _ics(ical.kalender(events, base_url=request.build_absolute_uri("/")), "veranstaltungen")
 
 
 def kalender_personal(request: HttpRequest, token: str) -> HttpResponse:
     """One's own registrations (confirmed or waiting) as a feed; the token is the key."""
     abo = get_object_or_404(Kalenderabo.objects.select_related("user"), token=token)
     return _ics(
-        ical.kalender(selectors.veranstaltungen_registered(abo.user)), "meine-veranstaltungen"
+        ical.kalender(
+            selectors.veranstaltungen_registered(abo.user),
+            base_url=request.build_absolute_uri("/"),
+        ),
+        "meine-veranstaltungen",
     )
 
 
@@ -172,7 +180,10 @@ def anmeldung_manage(request: HttpRequest, token: str) -> HttpResponse:
 
 def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner registers colleagues of their organisation in one go; each gets their own
-    confirmation and personal link. Lists who of the organisation is registered already."""
+    confirmation and personal link. Lists who of the organisation is registered already. When
+    not everyone would get a seat, nobody is registered yet: the form comes back saying how many
+    fit, and offers the waiting list for the others or registering only those with a seat
+    (entscheidung=warteliste / nur_mit_platz)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     veranstaltung = get_object_for_user(
@@ -183,19 +194,27 @@ def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     gruppen = list(selectors.arbeitsgruppen_of(veranstaltung))
     offen = veranstaltung.is_registration_open(timezone.now())
-    formset = None
+    formset = prognose = None
     if offen:
         data = request.POST if request.method == "POST" else None
         formset = DelegierteFormSet(data, prefix="weitere", form_kwargs={"gruppen": gruppen})
         if request.method == "POST" and formset.is_valid():
             personen = formset.personen()
+            entscheidung = request.POST.get("entscheidung", "")
             if not personen:
                 messages.info(request, _("Bitte tragen Sie mindestens eine Person ein."))
+            elif (
+                entscheidung not in ("warteliste", "nur_mit_platz")
+                and (vorschau := selectors.plaetze_fuer(veranstaltung, personen)).ohne_platz
+            ):
+                # Not everyone fits: say how many do and ask, with the form as it was typed.
+                prognose = vorschau
             else:
                 try:
-                    ergebnisse = services.anmeldungen_create(
+                    ergebnisse, ohne_platz = services.delegierte_anmelden(
                         veranstaltung=veranstaltung,
                         personen=personen,
+                        warteliste=entscheidung != "nur_mit_platz",
                         organisation=organisation,
                         registered_by=request.user,
                     )
@@ -203,6 +222,12 @@ def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
                     formset._non_form_errors = formset.error_class(error.messages)
                 else:
                     announce_colleagues(request, ergebnisse)
+                    if ohne_platz:
+                        messages.info(
+                            request,
+                            _("Ohne freien Platz nicht angemeldet: %(namen)s.")
+                            % {"namen": ", ".join(p["name"] for p in ohne_platz)},
+                        )
                     return redirect("konferenzen:delegierte", pk=veranstaltung.pk)
     return render(
         request,
@@ -211,6 +236,7 @@ def delegierte(request: HttpRequest, pk: int) -> HttpResponse:
             "veranstaltung": veranstaltung,
             "organisation": organisation,
             "formset": formset,
+            "prognose": prognose,
             "offen": offen,
             "angemeldet": selectors.anmeldungen_of(veranstaltung).filter(
                 organisation=organisation, status__in=Anmeldung.AKTIV

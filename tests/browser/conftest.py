@@ -71,7 +71,8 @@ def login_as(page, live_server):
 
 @pytest.fixture
 def axe(page):
-    """Run axe-core (WCAG 2.1 A and AA) on the current page; return the violations."""
+    """Run axe-core (WCAG 2.2 A and AA, with the target-size rule) on the current page; return
+    the violations."""
     if not AXE.exists():
         pytest.skip("axe-core fehlt (npm ci im Projektordner).")
 
@@ -80,7 +81,8 @@ def axe(page):
         violations = page.evaluate(
             """async () => {
                 const result = await axe.run(document, {runOnly: {type: 'tag',
-                    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+                    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+                    rules: {'target-size': {enabled: true}}});
                 return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -> ` +
                     v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
             }"""

@@ -42,7 +42,10 @@ PAGES = {
     + [
         reverse("akteure:freigabe-list"),
         reverse("netzwerk:rueckmeldung-list"),
-        reverse("admin:index"),
+        reverse("netzwerk:konto-list"),
+        reverse("netzwerk:gremium-list"),
+        reverse("netzwerk:vokabular-list"),
+        reverse("konferenzen:veranstaltung-create"),
         "/foren/forum-intern/",
     ],
 }
