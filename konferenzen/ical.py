@@ -21,14 +21,25 @@ def kalender(veranstaltungen, *, base_url: str = "") -> bytes:
 def _event(veranstaltung: Veranstaltung, base: str) -> Event:
     event = Event()
     event.add("uid", f"veranstaltung-{veranstaltung.pk}@netzwerkportal")
-    event.add("summary", veranstaltung.title)
     event.add("dtstart", veranstaltung.start)
     event.add("dtend", veranstaltung.end)
-    event.add("dtstamp", veranstaltung.created_at)
+    if veranstaltung.cancelled_at:
+        # Subscribed calendars take the date off (or strike it through) instead of keeping it.
+        event.add("summary", f"Abgesagt: {veranstaltung.title}")
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
+        event.add("dtstamp", veranstaltung.cancelled_at)
+    else:
+        event.add("summary", veranstaltung.title)
+        event.add("status", "CONFIRMED")
+        event.add("dtstamp", veranstaltung.created_at)
     place = ", ".join(p for p in (veranstaltung.place, veranstaltung.room) if p)
     if place or veranstaltung.online_url:
         event.add("location", place or veranstaltung.online_url)
-    if veranstaltung.description:
-        event.add("description", veranstaltung.description)
+    description = veranstaltung.description
+    if veranstaltung.cancelled_at:
+        description = f"Abgesagt: {veranstaltung.cancel_reason}\n\n{description}".strip()
+    if description:
+        event.add("description", description)
     event.add("url", f"{base}{veranstaltung.get_absolute_url()}")
     return event

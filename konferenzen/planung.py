@@ -6,7 +6,7 @@ with someone registering.
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from netzwerk.mail import mail_queue
 from . import services
 from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
 
+PLAN = "konferenzen.plan_veranstaltung"
 # What registered people are told about when it changes.
 WANN_UND_WO = ("start", "end", "place", "room", "online_url")
 MAX_SERIE = 52
@@ -29,6 +30,20 @@ MAX_SERIE = 52
 def _require(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def _offen(event: Veranstaltung) -> None:
+    if event.cancelled_at:
+        raise ValidationError(
+            _("Die Veranstaltung ist abgesagt und kann nicht mehr geändert werden.")
+        )
+
+
+def _promote_if_ahead(event: Veranstaltung, now) -> None:
+    """Confirm the waiting list into freed seats, unless the event has begun: who came is then
+    its record (as anmeldung_cancel refuses)."""
+    if event.start > now:
+        services._promote(event, now=now)
 
 
 def _check(event: Veranstaltung) -> None:
@@ -84,22 +99,23 @@ def veranstaltung_save(
         perm = "konferenzen.create_veranstaltung"
         _require(by, perm)
         # A moderator plans meetings of their own forums only.
-        _require(by, "konferenzen.manage_veranstaltung", veranstaltung)
+        _require(by, PLAN, veranstaltung)
     else:
-        _require(by, "konferenzen.manage_veranstaltung", veranstaltung)
+        _require(by, PLAN, veranstaltung)
     _check(veranstaltung)
     if neu:
         veranstaltung.created_by = by
         veranstaltung.save()
         return veranstaltung, 0
     old = services.lock(veranstaltung)
-    if old.cancelled_at:
-        raise ValidationError(
-            _("Die Veranstaltung ist abgesagt und kann nicht mehr geändert werden.")
-        )
-    if veranstaltung.forum_id != old.forum_id:
-        # Moving a meeting to another forum: the moderator must hold both.
-        _require(by, "konferenzen.manage_veranstaltung", old)
+    _offen(old)
+    # The rights are the stored event's too: a moderator cannot take over a conference by
+    # linking it to their forum, nor move a meeting into a forum they do not moderate.
+    _require(by, PLAN, old)
+    # What the form does not hold stays as stored (a reminder sent meanwhile is not sent again).
+    for name in ("reminder_sent_at", "cancelled_at", "cancel_reason", "serie", "created_by_id",
+                 "created_at"):  # fmt: skip
+        setattr(veranstaltung, name, getattr(old, name))
     if veranstaltung.capacity is not None:
         belegt = _belegt(old)
         if veranstaltung.capacity < belegt:
@@ -114,7 +130,7 @@ def veranstaltung_save(
             )
     changed = [f for f in WANN_UND_WO if getattr(old, f) != getattr(veranstaltung, f)]
     veranstaltung.save()
-    services._promote(veranstaltung, now=now)
+    _promote_if_ahead(veranstaltung, now)
     told = 0
     if notify and changed and veranstaltung.end > now:
         for anmeldung in _registered(veranstaltung):
@@ -161,12 +177,26 @@ def _copy_program(source: Veranstaltung, target: Veranstaltung) -> None:
     )
 
 
+def _aware(local: datetime) -> datetime:
+    """A local wall-clock time as a moment; one that the spring change of summer time skips
+    (2:30 on its night) does not exist and is refused rather than moved by an hour."""
+    aware = timezone.make_aware(local)
+    # Through UTC and back: a skipped time comes back an hour later.
+    roundtrip = aware.astimezone(UTC).astimezone(timezone.get_current_timezone())
+    if roundtrip.replace(tzinfo=None) != local:
+        raise ValidationError(
+            _("Den %(tag)s um %(zeit)s Uhr gibt es wegen der Umstellung auf Sommerzeit nicht. "
+              "Bitte wählen Sie eine andere Uhrzeit.")
+            % {"tag": local.strftime("%d.%m.%Y"), "zeit": local.strftime("%H:%M")}
+        )  # fmt: skip
+    return aware
+
+
 def _shifted(value: datetime | None, delta: timedelta) -> datetime | None:
     """The same wall-clock time `delta` later: 9:00 stays 9:00 across a change of summer time."""
     if value is None:
         return None
-    local = timezone.localtime(value).replace(tzinfo=None) + delta
-    return timezone.make_aware(local)
+    return _aware(timezone.localtime(value).replace(tzinfo=None) + delta)
 
 
 @transaction.atomic
@@ -175,7 +205,7 @@ def veranstaltung_copy(
 ) -> Veranstaltung:
     """Next year's conference in one step: the same event with its agenda and working groups,
     every date moved by the same span, no registrations, no invitations."""
-    _require(by, "konferenzen.manage_veranstaltung", original)
+    _require(by, PLAN, original)
     delta = timezone.localtime(start).replace(tzinfo=None) - timezone.localtime(
         original.start
     ).replace(tzinfo=None)
@@ -218,7 +248,7 @@ def serie_termine(*, start: datetime, einheit: str, abstand: int, anzahl: int) -
         if einheit == "wochen"
         else (lambda i: relativedelta(months=abstand * i))
     )
-    return [timezone.make_aware(first + step(i)) for i in range(anzahl)]
+    return [_aware(first + step(i)) for i in range(anzahl)]
 
 
 @transaction.atomic
@@ -230,7 +260,7 @@ def serie_create(
     are the template's (every date has its forum); each date is checked, then all are written in
     one INSERT."""
     _require(by, "konferenzen.create_veranstaltung")
-    _require(by, "konferenzen.manage_veranstaltung", vorlage)
+    _require(by, PLAN, vorlage)
     termine = serie_termine(start=vorlage.start, einheit=einheit, abstand=abstand, anzahl=anzahl)
     serie = uuid.uuid4()
     first_local = timezone.localtime(vorlage.start).replace(tzinfo=None)
@@ -258,7 +288,7 @@ def veranstaltung_cancel(*, veranstaltung: Veranstaltung, reason: str, by, now=N
     """Cancel the event: every registration ends, and everyone registered or on the waiting
     list gets a mail through the outbox. Returns how many were told."""
     now = now or timezone.now()
-    _require(by, "konferenzen.manage_veranstaltung", veranstaltung)
+    _require(by, PLAN, veranstaltung)
     event = services.lock(veranstaltung)
     if event.cancelled_at:
         raise ValidationError(_("Die Veranstaltung ist bereits abgesagt."))
@@ -293,7 +323,8 @@ def _check_top(top: Tagesordnungspunkt) -> None:
 
 @transaction.atomic
 def top_save(*, top: Tagesordnungspunkt, by) -> Tagesordnungspunkt:
-    _require(by, "konferenzen.manage_veranstaltung", top.veranstaltung)
+    _require(by, PLAN, top.veranstaltung)
+    _offen(top.veranstaltung)
     _check_top(top)
     if top.pk is None:
         last = top.veranstaltung.tagesordnung.aggregate(m=Max("position"))["m"]
@@ -312,8 +343,8 @@ def _renumber(queryset) -> list:
 @transaction.atomic
 def top_move(*, top: Tagesordnungspunkt, delta: int, by) -> None:
     """One place up (-1) or down (+1): buttons instead of dragging (WCAG 2.5.7)."""
-    _require(by, "konferenzen.manage_veranstaltung", top.veranstaltung)
-    services.lock(top.veranstaltung)  # two people reordering at once keep a clean order
+    _require(by, PLAN, top.veranstaltung)
+    _offen(services.lock(top.veranstaltung))  # two people reordering at once keep a clean order
     items = _renumber(top.veranstaltung.tagesordnung.order_by("position", "time", "pk"))
     index = next(i for i, t in enumerate(items) if t.pk == top.pk)
     other = index + delta
@@ -324,7 +355,8 @@ def top_move(*, top: Tagesordnungspunkt, delta: int, by) -> None:
 
 @transaction.atomic
 def top_delete(*, top: Tagesordnungspunkt, by) -> None:
-    _require(by, "konferenzen.manage_veranstaltung", top.veranstaltung)
+    _require(by, PLAN, top.veranstaltung)
+    _offen(top.veranstaltung)
     top.delete()
 
 
@@ -332,8 +364,9 @@ def top_delete(*, top: Tagesordnungspunkt, by) -> None:
 @transaction.atomic
 def gruppe_save(*, gruppe: Arbeitsgruppe, by, now=None) -> Arbeitsgruppe:
     """Create or change a working group; its seats cannot drop below those taken."""
-    _require(by, "konferenzen.manage_veranstaltung", gruppe.veranstaltung)
+    _require(by, PLAN, gruppe.veranstaltung)
     event = services.lock(gruppe.veranstaltung)
+    _offen(event)
     if gruppe.pk and gruppe.capacity is not None:
         belegt = _belegt(event, gruppe)
         if gruppe.capacity < belegt:
@@ -350,7 +383,7 @@ def gruppe_save(*, gruppe: Arbeitsgruppe, by, now=None) -> Arbeitsgruppe:
     if clash.exists():
         raise ValidationError({"name": _("Eine Arbeitsgruppe dieses Namens gibt es schon.")})
     gruppe.save()
-    services._promote(event, now=now or timezone.now())
+    _promote_if_ahead(event, now or timezone.now())
     return gruppe
 
 
@@ -360,8 +393,9 @@ def gruppe_delete(*, gruppe: Arbeitsgruppe, ziel: Arbeitsgruppe | None, by, now=
     event, if it has room for all of them) or keep their registration without a group; each
     person is told. Returns how many were moved."""
     now = now or timezone.now()
-    _require(by, "konferenzen.manage_veranstaltung", gruppe.veranstaltung)
+    _require(by, PLAN, gruppe.veranstaltung)
     event = services.lock(gruppe.veranstaltung)
+    _offen(event)
     if ziel is not None:
         if ziel.pk == gruppe.pk or ziel.veranstaltung_id != event.pk:
             raise ValidationError(
@@ -412,5 +446,5 @@ def gruppe_delete(*, gruppe: Arbeitsgruppe, ziel: Arbeitsgruppe | None, by, now=
             },  # fmt: skip
             to=[anmeldung.email],
         )
-    services._promote(event, now=now)
+    _promote_if_ahead(event, now)
     return len(movers) if ziel is not None else 0

@@ -34,7 +34,15 @@ def moderates_event_forum(user, veranstaltung) -> bool:
     return veranstaltung is not None and is_forum_moderator(user, veranstaltung.forum)
 
 
+@rules.predicate
+def is_forumssitzung(user, veranstaltung) -> bool:
+    return veranstaltung is not None and veranstaltung.art == "forumssitzung"
+
+
 can_manage = is_approved & (is_koordination | moderates_event_forum)
+# Planning (the event itself, its agenda and working groups): a moderator plans the meetings of
+# their forum, never a conference or workshop that the coordination linked to it.
+can_plan = is_approved & (is_koordination | (moderates_event_forum & is_forumssitzung))
 # Planning new events: the coordination any, a moderator meetings of their own forums (the
 # service checks manage_veranstaltung on the new event, whose forum decides).
 can_create = is_approved & (is_koordination | moderates_any_forum)
@@ -47,3 +55,4 @@ rules.add_perm("konferenzen.read_veranstaltung", can_read)
 rules.add_perm("konferenzen.register", is_approved & can_read)
 rules.add_perm("konferenzen.manage_veranstaltung", can_manage)
 rules.add_perm("konferenzen.create_veranstaltung", can_create)
+rules.add_perm("konferenzen.plan_veranstaltung", can_plan)

@@ -11,7 +11,7 @@ the lock prevents.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -251,6 +251,19 @@ def _gruppe_frei(gruppe: Arbeitsgruppe, *, ohne: Anmeldung) -> bool:
 
 
 @transaction.atomic
+def _darf_aendern(user, anmeldung: Anmeldung) -> bool:
+    """Who may change a registration: those who manage the event, the person, and a colleague
+    who registered them for their organisation ("Meine Anmeldungen"). None: the system."""
+    from akteure.selectors import organisation_of_user
+
+    from .selectors import anmeldungen_meine
+
+    if user.has_perm("konferenzen.manage_veranstaltung", anmeldung.veranstaltung):
+        return True
+    mine = anmeldungen_meine(user, organisation_of_user(user))
+    return mine.filter(pk=anmeldung.pk).exists()
+
+
 def arbeitsgruppe_wechseln(
     *, anmeldung: Anmeldung, runde: int, neue_gruppe: Arbeitsgruppe | None, by, now=None
 ) -> Anmeldung:
@@ -260,6 +273,10 @@ def arbeitsgruppe_wechseln(
     the wish changes. Either way the waiting list then moves up, in its order, into whatever
     became free (the old group's seat, or the new wish). Until the event begins."""
     now = now or timezone.now()
+    if by is not None and not _darf_aendern(by, anmeldung):
+        raise PermissionDenied
+    if by is not None and not _darf_aendern(by, anmeldung):
+        raise PermissionDenied
     event = lock(anmeldung.veranstaltung)
     current = Anmeldung.objects.prefetch_related("arbeitsgruppen").get(pk=anmeldung.pk)
     if event.start <= now:

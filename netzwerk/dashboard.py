@@ -117,7 +117,15 @@ def _eigenes(user, rollen: Rollen, now: datetime) -> dict:
             context["angebote_bestaetigen"] = list(angebote.stale(now)[: ZEILEN * 2])
         context["meine_anmeldungen"] = list(
             Anmeldung.objects.filter(
-                Q(user=user) | Q(email=user.email.lower()) | Q(registered_by=user),
+                # Own, and delegates registered for the own organisation (as "Meine
+                # Anmeldungen" counts them); not everyone a coordinator imported.
+                Q(user=user)
+                | Q(email=user.email.lower())
+                | (
+                    Q(registered_by=user, organisation=organisation)
+                    if organisation
+                    else Q(pk__in=[])
+                ),
                 status__in=Anmeldung.AKTIV,
                 veranstaltung__end__gte=now,
             )

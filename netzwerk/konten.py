@@ -6,7 +6,7 @@ import rules
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -94,7 +94,10 @@ def kontoprotokoll_add(
 
 
 def _nicht_an_systemverwaltung(user: User, by: User) -> None:
-    """The operator's accounts are changed only by the operator (superusers)."""
+    """The operator's accounts are changed only by the operator (superusers); every change only
+    by whoever holds netzwerk.manage_accounts (the coordination)."""
+    if not by.has_perm("netzwerk.manage_accounts"):
+        raise PermissionDenied
     if user.is_superuser and not by.is_superuser:
         raise ValidationError(
             _("Konten der Systemverwaltung kann nur die Systemverwaltung selbst ändern.")
@@ -217,6 +220,8 @@ def unbestaetigte_adresse(user: User) -> EmailAddress | None:
 @transaction.atomic
 def konto_bestaetigung_senden(*, request: HttpRequest, user: User, by: User) -> EmailAddress:
     """allauth's confirmation mail again (through the outbox), for an unconfirmed address."""
+    if not by.has_perm("netzwerk.manage_accounts"):
+        raise PermissionDenied
     address = unbestaetigte_adresse(user)
     if address is None:
         raise ValidationError(_("Die E-Mail-Adresse dieses Kontos ist schon bestätigt."))

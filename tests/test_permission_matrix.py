@@ -220,10 +220,29 @@ def _forum_event_anmeldung(welt) -> dict:
     return {"pk": event.pk, "anmeldung_pk": anmeldung.pk}
 
 
+def _forum_sitzung(welt, forum=None) -> int:
+    """A meeting (Forumssitzung) of the members' forum, or of `forum`: planned by its moderators
+    and the coordination."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from konferenzen.models import Veranstaltung
+
+    forum = forum or welt.forum_members
+    start = timezone.now() + timedelta(days=9)
+    event, _ = Veranstaltung.objects.get_or_create(
+        title=f"Sitzung {forum.name}",
+        defaults={"art": "forumssitzung", "forum": forum, "start": start, "place": "Rathaus",
+                  "end": start + timedelta(hours=2), "visibility": "members"},
+    )  # fmt: skip
+    return event.pk
+
+
 def _top(welt) -> dict:
     from konferenzen.models import Tagesordnungspunkt
 
-    pk = _forum_event(welt)
+    pk = _forum_sitzung(welt)
     top = Tagesordnungspunkt.objects.create(veranstaltung_id=pk, title="Begrüßung")
     return {"pk": pk, "top_pk": top.pk}
 
@@ -231,7 +250,7 @@ def _top(welt) -> dict:
 def _gruppe(welt) -> dict:
     from konferenzen.models import Arbeitsgruppe
 
-    pk = _forum_event(welt)
+    pk = _forum_sitzung(welt)
     gruppe = Arbeitsgruppe.objects.create(veranstaltung_id=pk, name="Gruppe")
     return {"pk": pk, "gruppe_pk": gruppe.pk}
 
@@ -1185,7 +1204,8 @@ MATRIX = [
         note="only who has TOTP may (after reauthentication)",
     ),
     # --- Planning events (konferenzen/views/planung.py): the coordination every event, a
-    # moderator the meetings of their own forum only.
+    # moderator the meetings (Forumssitzungen) of their own forum only: not another forum's
+    # meeting, not a network meeting the coordination linked to their forum.
     Case(
         "konferenzen:veranstaltung-create",
         MODERATION_INTERN,
@@ -1194,39 +1214,66 @@ MATRIX = [
     Case(
         "konferenzen:veranstaltung-edit",
         MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_event(w)},
+        kwargs=lambda w: {"pk": _forum_sitzung(w)},
     ),
     Case(
         "konferenzen:veranstaltung-edit",
         {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _event(w, "public")},
-        note="an event without a forum: not the moderator's",
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        note="a network meeting linked to the moderator's forum: planned by the coordination",
+    ),
+    Case(
+        "konferenzen:veranstaltung-edit",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
+        note="another forum's meeting",
     ),
     Case(
         "konferenzen:veranstaltung-copy",
         MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_event(w)},
+        kwargs=lambda w: {"pk": _forum_sitzung(w)},
     ),
     Case(
         "konferenzen:veranstaltung-copy",
         {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _event(w, "public")},
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        note="a network meeting linked to the moderator's forum: planned by the coordination",
+    ),
+    Case(
+        "konferenzen:veranstaltung-copy",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
+        note="another forum's meeting",
     ),
     Case(
         "konferenzen:veranstaltung-cancel",
         MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_event(w)},
+        kwargs=lambda w: {"pk": _forum_sitzung(w)},
     ),
     Case(
         "konferenzen:veranstaltung-cancel",
         {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _event(w, "public")},
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        note="a network meeting linked to the moderator's forum: planned by the coordination",
     ),
-    Case("konferenzen:programm", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_event(w)}),
+    Case(
+        "konferenzen:veranstaltung-cancel",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
+        note="another forum's meeting",
+    ),
+    Case("konferenzen:programm", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_sitzung(w)}),
     Case(
         "konferenzen:programm",
         {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _event(w, "public")},
+        kwargs=lambda w: {"pk": _forum_event(w)},
+        note="a network meeting linked to the moderator's forum: planned by the coordination",
+    ),
+    Case(
+        "konferenzen:programm",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
+        note="another forum's meeting",
     ),
     Case("konferenzen:top-edit", MODERATION_INTERN, kwargs=_top),
     Case(

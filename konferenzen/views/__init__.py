@@ -3,7 +3,6 @@ calendars, personal links), `einladung` (the invitation link), `verwaltung` (reg
 invitations), `tag` (lists, badges, check-in) and `nachbereitung` (minutes, statistics) for those
 who manage an event."""
 
-from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -17,19 +16,19 @@ from netzwerk.access import get_object_for_user
 from ..models import Anmeldung, Veranstaltung
 
 
-def verwaltet(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For those who manage the event (konferenzen.manage_veranstaltung): the view gets the event
-    instead of its pk. Anonymous visitors go to the login; everyone else gets 404."""
+def verwaltet(view=None, *, perm: str = "konferenzen.manage_veranstaltung"):
+    """For those who manage the event (konferenzen.manage_veranstaltung, or the `perm` given:
+    @verwaltet(perm="konferenzen.plan_veranstaltung")): the view gets the event instead of its
+    pk. Anonymous visitors go to the login; everyone else gets 404."""
+    if view is None:
+        return lambda view: verwaltet(view, perm=perm)
 
     @wraps(view)
     def wrapped(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         veranstaltung = get_object_for_user(
-            request,
-            Veranstaltung.objects.select_related("forum"),
-            "konferenzen.manage_veranstaltung",
-            pk=pk,
+            request, Veranstaltung.objects.select_related("forum"), perm, pk=pk
         )
         return view(request, veranstaltung, *args, **kwargs)
 

@@ -30,6 +30,9 @@ from ..forms_planung import (
 from ..models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
 from . import verwaltet
 
+# The planning pages: the coordination, and a forum's moderators for its meetings.
+geplant = verwaltet(perm="konferenzen.plan_veranstaltung")
+
 
 def _errors_to_form(form, error: ValidationError) -> None:
     """A service's ValidationError onto the form: field messages to their fields."""
@@ -114,7 +117,7 @@ def veranstaltung_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@verwaltet
+@geplant
 def veranstaltung_edit(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     if veranstaltung.cancelled_at:
         messages.error(
@@ -157,7 +160,7 @@ def _next_year_title(title: str, start) -> str:
     return title.replace(year, str(int(year) + 1)) if year in title else title
 
 
-@verwaltet
+@geplant
 def veranstaltung_copy(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     vorschlag = timezone.localtime(veranstaltung.start) + relativedelta(years=1)
     form = KopierenForm(
@@ -189,7 +192,7 @@ def veranstaltung_copy(request: HttpRequest, veranstaltung: Veranstaltung) -> Ht
     )
 
 
-@verwaltet
+@geplant
 def veranstaltung_cancel(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     form = AbsagenForm(request.POST or None)
     angemeldet = planung._registered(veranstaltung).count()
@@ -220,7 +223,7 @@ def veranstaltung_cancel(request: HttpRequest, veranstaltung: Veranstaltung) -> 
 
 
 # --- Programme: agenda and working groups ------------------------------------------------------
-@verwaltet
+@geplant
 def programm(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpResponse:
     top_form = TopForm(prefix="top")
     gruppe_form = GruppeForm(prefix="gruppe")
@@ -280,7 +283,7 @@ def _item_edit(request, veranstaltung, form, save, titel: str) -> HttpResponse:
     )
 
 
-@verwaltet
+@geplant
 def top_edit(request: HttpRequest, veranstaltung: Veranstaltung, top_pk: int) -> HttpResponse:
     form = TopForm(request.POST or None, instance=_top(veranstaltung, top_pk))
     return _item_edit(
@@ -290,20 +293,27 @@ def top_edit(request: HttpRequest, veranstaltung: Veranstaltung, top_pk: int) ->
 
 
 @require_POST
-@verwaltet
+@geplant
 def top_move(request: HttpRequest, veranstaltung: Veranstaltung, top_pk: int) -> HttpResponse:
     top = _top(veranstaltung, top_pk)
-    planung.top_move(top=top, delta=-1 if request.POST.get("richtung") == "hoch" else 1,
-                     by=request.user)  # fmt: skip
+    delta = -1 if request.POST.get("richtung") == "hoch" else 1
+    try:
+        planung.top_move(top=top, delta=delta, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{_programm_url(veranstaltung)}#top-{top.pk}")
 
 
 @require_POST
-@verwaltet
+@geplant
 def top_delete(request: HttpRequest, veranstaltung: Veranstaltung, top_pk: int) -> HttpResponse:
     top = _top(veranstaltung, top_pk)
-    planung.top_delete(top=top, by=request.user)
-    messages.success(request, _("„%(titel)s“ entfernt.") % {"titel": top.title})
+    try:
+        planung.top_delete(top=top, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("„%(titel)s“ entfernt.") % {"titel": top.title})
     return redirect("konferenzen:programm", pk=veranstaltung.pk)
 
 
@@ -315,7 +325,7 @@ def _gruppe(veranstaltung, gruppe_pk) -> Arbeitsgruppe:
     return get_object_or_404(Arbeitsgruppe, pk=gruppe_pk, veranstaltung=veranstaltung)
 
 
-@verwaltet
+@geplant
 def gruppe_edit(request: HttpRequest, veranstaltung: Veranstaltung, gruppe_pk: int) -> HttpResponse:
     form = GruppeForm(request.POST or None, instance=_gruppe(veranstaltung, gruppe_pk))
     return _item_edit(
@@ -324,7 +334,7 @@ def gruppe_edit(request: HttpRequest, veranstaltung: Veranstaltung, gruppe_pk: i
     )  # fmt: skip
 
 
-@verwaltet
+@geplant
 def gruppe_delete(
     request: HttpRequest, veranstaltung: Veranstaltung, gruppe_pk: int
 ) -> HttpResponse:

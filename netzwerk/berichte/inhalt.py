@@ -109,7 +109,13 @@ def _massnahmen(bericht, zeitraum: Zeitraum, now) -> dict:
     konzepte = (
         [bericht.konzept]
         if bericht.konzept_id
-        else list(Konzept.objects.filter(schwerpunkte__isnull=False).distinct())
+        else list(
+            # A draft is the coordination's (and its co-authors') alone, an archived concept
+            # was replaced: neither goes to a committee.
+            Konzept.objects.filter(schwerpunkte__isnull=False, archived_at__isnull=True)
+            .exclude(status=Konzept.Status.ENTWURF)
+            .distinct()
+        )
     )
     if bericht.oeffentlich:  # drafts are read by approved accounts only
         konzepte = [konzept for konzept in konzepte if konzept.frozen]
@@ -180,6 +186,10 @@ def _ausblick(bericht, zeitraum: Zeitraum, now) -> dict:
     ).select_related("ziel__schwerpunkt__konzept")
     if bericht.konzept_id:
         massnahmen = massnahmen.filter(ziel__schwerpunkt__konzept=bericht.konzept)
+    else:
+        massnahmen = massnahmen.filter(
+            ziel__schwerpunkt__konzept__archived_at__isnull=True
+        ).exclude(ziel__schwerpunkt__konzept__status=Konzept.Status.ENTWURF)
     if bericht.oeffentlich:
         massnahmen = massnahmen.filter(
             ziel__schwerpunkt__konzept__status=Konzept.Status.BESCHLOSSEN

@@ -10,9 +10,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from ..rules import is_approved, is_koordination
 from .models import Handlungsschwerpunkt, Kapitel, Kommentar, Konzept, Massnahme, Ziel
 
-# "1. ", "2.3 ", "4) ", "IV. " (not "2030 ") at the start of a typed title: the portal numbers
-# the chapters itself.
-_NUMMER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|\d+(?:\.\d+)+|\d+\)|[IVX]+\.)\s+")
+# "1. ", "2.3 ", "4) ", "IV. " (not "2030 ", nor "3.000 Familien": a section number has parts of
+# one or two digits) at the start of a typed title: the portal numbers the chapters itself.
+_NUMMER = re.compile(
+    r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+|\d{1,2}\)|[IVX]+\.)\s+"
+)
 
 
 def ohne_nummer(title: str) -> str:

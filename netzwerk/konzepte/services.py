@@ -24,7 +24,6 @@ from .models import (
     Massnahme,
     Ziel,
 )
-from .selectors import ohne_nummer
 
 # Forward one step at a time; back to an earlier step at any time before the decision.
 FOLGT = {
@@ -80,8 +79,9 @@ def _locked(konzept: Konzept) -> Konzept:
 
 
 def _kapitel_title(title: str) -> str:
-    """The title as the page shows it: without a typed number (the page numbers the chapters)."""
-    title = ohne_nummer(title or "")
+    """The title as typed (the page leaves out a typed number when it numbers the chapters, see
+    selectors.ohne_nummer); it must say something besides a number."""
+    title = (title or "").strip()
     if not title:
         raise ValidationError(_("Bitte geben Sie eine Überschrift an."))
     if len(title) > 200:

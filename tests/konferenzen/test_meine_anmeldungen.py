@@ -547,3 +547,25 @@ def test_control_without_the_lock_the_same_race_overbooks(monkeypatch, settings)
     assert outcomes == ["gewechselt", "gewechselt"]
     overbooked = Anmeldung.objects.filter(arbeitsgruppen=zugaenge, status="bestaetigt").count()
     assert overbooked == 3 > zugaenge.capacity
+
+
+def test_the_service_refuses_a_change_by_someone_else(welt):
+    from django.core.exceptions import PermissionDenied
+
+    start = timezone.now() + timedelta(days=9)
+    event = Veranstaltung.objects.create(
+        art="workshop", title="Werkstatt", start=start, end=start + timedelta(hours=2),
+        visibility="members",
+    )  # fmt: skip
+    gruppe = Arbeitsgruppe.objects.create(veranstaltung=event, name="A", capacity=5)
+    fremd, _neu = services.anmeldung_create(
+        veranstaltung=event, name="Fremde", email="fremde@test.example"
+    )
+    with pytest.raises(PermissionDenied):
+        services.arbeitsgruppe_wechseln(
+            anmeldung=fremd, runde=1, neue_gruppe=gruppe, by=welt.users["partner"]
+        )
+    services.arbeitsgruppe_wechseln(
+        anmeldung=fremd, runde=1, neue_gruppe=gruppe, by=welt.users["koordination"]
+    )
+    assert list(fremd.arbeitsgruppen.all()) == [gruppe]

@@ -460,3 +460,59 @@ def test_editing_an_agenda_item_on_its_page(client_as, welt):
     assert response.status_code == 302
     top.refresh_from_db()
     assert (top.title, top.end_time) == ("Vortrag: Kinderarmut", time(10, 45))
+
+
+def test_a_moderator_cannot_take_over_a_conference_linked_to_their_forum(client_as, welt):
+    konferenz = _event(forum=welt.forum_members)
+    konferenz.art = "praeventionskonferenz"
+    konferenz.save()
+    client = client_as("moderation")
+    for name in ("veranstaltung-edit", "veranstaltung-cancel", "veranstaltung-copy", "programm"):
+        url = reverse(f"konferenzen:{name}", kwargs={"pk": konferenz.pk})
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, _edit_data(konferenz, reason="x")).status_code == 404, name
+    konferenz.refresh_from_db()
+    assert konferenz.art == "praeventionskonferenz" and konferenz.cancelled_at is None
+    # Registrations and minutes of it stay theirs to manage, as before.
+    url = reverse("konferenzen:anmeldung-list", kwargs={"pk": konferenz.pk})
+    assert client.get(url).status_code == 200
+
+
+def test_a_series_refuses_a_time_that_summer_time_skips():
+    with pytest.raises(ValidationError, match="Umstellung auf Sommerzeit"):
+        planung.serie_termine(
+            start=_local(2031, 3, 16, 2, 30), einheit="wochen", abstand=1, anzahl=3
+        )
+
+
+def test_a_cancelled_events_programme_is_frozen_with_a_message(client_as, welt):
+    event = _event()
+    user = welt.users["koordination"]
+    top = planung.top_save(top=Tagesordnungspunkt(veranstaltung=event, title="Start"), by=user)
+    planung.veranstaltung_cancel(veranstaltung=event, reason="Erkrankt", by=user)
+    client = client_as("koordination")
+    response = client.post(
+        reverse("konferenzen:top-delete", kwargs={"pk": event.pk, "top_pk": top.pk}), follow=True
+    )
+    assert "Die Veranstaltung ist abgesagt" in response.content.decode()
+    assert Tagesordnungspunkt.objects.filter(pk=top.pk).exists()
+
+
+def test_editing_keeps_what_the_form_does_not_hold(welt):
+    event = _event()
+    sent = timezone.now() - timedelta(hours=1)
+    Veranstaltung.objects.filter(pk=event.pk).update(reminder_sent_at=sent)
+    event.title = "Neuer Titel"  # the form's copy was loaded before the reminder went out
+    planung.veranstaltung_save(veranstaltung=event, by=welt.users["koordination"])
+    event.refresh_from_db()
+    assert event.title == "Neuer Titel" and event.reminder_sent_at == sent
+
+
+def test_a_cancelled_event_says_so_in_the_public_calendar(client, welt):
+    event = _event()
+    planung.veranstaltung_cancel(
+        veranstaltung=event, reason="Erkrankt", by=welt.users["koordination"]
+    )
+    feed = client.get(reverse("konferenzen:kalender-public")).content.decode()
+    assert "STATUS:CANCELLED" in feed and "SUMMARY:Abgesagt: Konferenz 2026" in feed
+    assert "Erkrankt" in feed

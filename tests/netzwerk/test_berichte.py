@@ -55,7 +55,10 @@ def netz(welt, gremium):
     """A concept with three measures (40 %, 80 %, one put back at 10 %: mean 60 %), needs in a
     public and a members-only forum, a past event with three seats of which two came, an
     invited-only event, a milestone, and a Präventionskette with one filled cell of four."""
-    konzept = Konzept.objects.create(title="Präventionskonzept Teststadt", slug="pk")
+    # In Beteiligung: a draft's measures are the coordination's alone and stay out of reports.
+    konzept = Konzept.objects.create(
+        title="Präventionskonzept Teststadt", slug="pk", status=Konzept.Status.BETEILIGUNG
+    )
     schwerpunkt = Handlungsschwerpunkt.objects.create(konzept=konzept, title="Übergänge gestalten")
     ziel = Ziel.objects.create(schwerpunkt=schwerpunkt, title="Kein Kind geht verloren")
     for title, progress, status in [
@@ -534,3 +537,26 @@ def test_the_report_list_needs_as_many_queries_for_20_reports_as_for_2(welt, gre
     for nummer in range(3, 21):
         _fertig(gremium, nummer)
     assert {role: queries(role) for role in ("koordination", "gremium")} == few
+
+
+def test_a_committee_report_leaves_out_the_measures_of_drafts_and_archived_concepts(welt):
+    from netzwerk.berichte import inhalt
+
+    def konzept(slug, **extra):
+        k = Konzept.objects.create(title=slug, slug=slug, **extra)
+        ziel = Ziel.objects.create(
+            schwerpunkt=Handlungsschwerpunkt.objects.create(konzept=k, title="S"), title="Z"
+        )
+        Massnahme.objects.create(ziel=ziel, title=f"Maßnahme {slug}", status="in_umsetzung")
+
+    konzept("entwurf")
+    konzept("alt", status=Konzept.Status.BESCHLOSSEN, archived_at=timezone.now())
+    konzept("geltend", status=Konzept.Status.BESCHLOSSEN)
+    bericht = Sachstandsbericht(nummer=9, konzept=None, oeffentlich=False)
+    now = timezone.now()
+    zeitraum = inhalt.Zeitraum(now.date() - timedelta(days=90), now.date())
+    titel = str(inhalt._massnahmen(bericht, zeitraum, now)) + str(
+        inhalt._ausblick(bericht, zeitraum, now)
+    )
+    assert "Maßnahme geltend" in titel
+    assert "Maßnahme entwurf" not in titel and "Maßnahme alt" not in titel

@@ -134,6 +134,7 @@ def test_the_partner_sees_own_registrations_and_the_offers_to_confirm(client_as,
     Anmeldung.objects.create(
         veranstaltung=veranstaltung, registered_by=partner, name="Kollegin Lange",
         email="lange@test.example", status=Anmeldung.Status.WARTELISTE,
+        organisation=welt.organisation,
     )  # fmt: skip
     vorbei = _event("Vorbei", days=-10)
     Anmeldung.objects.create(veranstaltung=vorbei, user=partner, name="T", email=partner.email)
@@ -227,3 +228,25 @@ def test_the_dashboard_costs_the_same_queries_however_much_there_is(
         page = _page(client)
     assert "Meine moderierten Foren" in page and "Für Ihr Gremium" in page
     assert len(wenig.captured_queries) <= 30, len(wenig.captured_queries)
+
+
+def test_the_dashboard_lists_no_registrations_someone_merely_imported(client_as, welt):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from konferenzen.models import Veranstaltung
+    from konferenzen.services import anmeldung_create
+
+    start = timezone.now() + timedelta(days=5)
+    event = Veranstaltung.objects.create(
+        art="workshop", title="Werkstatt", start=start, end=start + timedelta(hours=2),
+        visibility="members",
+    )  # fmt: skip
+    koordination = welt.users["koordination"]
+    anmeldung_create(
+        veranstaltung=event, name="Importierte Irma", email="irma@test.example",
+        registered_by=koordination,
+    )  # fmt: skip
+    page = _page(client_as("koordination"))
+    assert "Importierte Irma" not in page

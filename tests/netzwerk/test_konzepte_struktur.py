@@ -128,10 +128,9 @@ def test_the_concept_list_needs_as_many_queries_for_12_concepts_as_for_2(client_
 
 def test_a_chapter_is_numbered_once_whether_or_not_its_title_carries_a_number(client_as, welt):
     konzept = _konzept(welt, kapitel=("1. Ausgangslage", "2.1 Leitbild", "2030 Ziele"))
-    # A typed number is left out when saving: the page numbers the chapters itself.
-    assert _titel(konzept) == ["Ausgangslage", "Leitbild", "2030 Ziele"]
-    # An older row that still carries its number is shown with one number too.
-    Kapitel.objects.filter(title="Leitbild").update(title="2. Leitbild")
+    # The title is kept as typed; the page leaves the typed number out where it numbers them.
+    assert _titel(konzept) == ["1. Ausgangslage", "2.1 Leitbild", "2030 Ziele"]
+    Kapitel.objects.filter(title="2.1 Leitbild").update(title="2. Leitbild")
     page = client_as("koordination").get(konzept.get_absolute_url()).content.decode()
     assert ">1. Ausgangslage</h2>" in page and ">2. Leitbild</h2>" in page
     assert ">3. 2030 Ziele</h2>" in page
@@ -234,7 +233,7 @@ def test_renaming_a_chapter_with_text_is_a_version_and_a_bad_title_keeps_what_wa
     kapitel = konzept.kapitel.get(title="Ausgangslage")
     client = client_as("koordination")
     url = reverse("netzwerk:kapitel-rename", args=[konzept.slug, kapitel.pk])
-    response = client.post(url, {"title": "3. Lage in Musterstadt"})
+    response = client.post(url, {"title": "Lage in Musterstadt"})
     assert response["Location"].endswith(f"#kapitel-{kapitel.pk}")
     kapitel.refresh_from_db()
     assert (kapitel.title, kapitel.version, kapitel.text) == (
@@ -602,6 +601,8 @@ def test_only_approved_active_accounts_become_co_authors(welt):
 
 
 def test_ohne_nummer_keeps_titles_that_only_begin_with_a_number():
+    assert selectors.ohne_nummer("3.000 Familien erreichen") == "3.000 Familien erreichen"
+    assert selectors.ohne_nummer("10.000 Schritte") == "10.000 Schritte"
     assert selectors.ohne_nummer("1. Ausgangslage") == "Ausgangslage"
     assert selectors.ohne_nummer("2.3 Ziele") == "Ziele"
     assert selectors.ohne_nummer("4) Steuerung") == "Steuerung"
