@@ -250,7 +250,6 @@ def _gruppe_frei(gruppe: Arbeitsgruppe, *, ohne: Anmeldung) -> bool:
     return belegt.exclude(pk=ohne.pk).count() < gruppe.capacity
 
 
-@transaction.atomic
 def _darf_aendern(user, anmeldung: Anmeldung) -> bool:
     """Who may change a registration: those who manage the event, the person, and a colleague
     who registered them for their organisation ("Meine Anmeldungen"). None: the system."""
@@ -264,6 +263,7 @@ def _darf_aendern(user, anmeldung: Anmeldung) -> bool:
     return mine.filter(pk=anmeldung.pk).exists()
 
 
+@transaction.atomic
 def arbeitsgruppe_wechseln(
     *, anmeldung: Anmeldung, runde: int, neue_gruppe: Arbeitsgruppe | None, by, now=None
 ) -> Anmeldung:

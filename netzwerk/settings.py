@@ -250,7 +250,9 @@ MFA_REQUIRED_FOR_KOORDINATION = env.bool("MFA_REQUIRED_FOR_KOORDINATION", defaul
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+# German only until an English catalogue exists (locale/en): a browser asking for English would
+# otherwise get allauth's and Django's English mixed into German pages.
+LANGUAGES = [("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -44,7 +44,10 @@ def _errors_to_form(form, error: ValidationError) -> None:
 
 
 def _invite_members(request, veranstaltungen, forum) -> None:
-    empfaenger = einladungen.recipients_forum(forum)
+    """The forum's members and moderators to every date, but not the person planning."""
+    empfaenger = [
+        e for e in einladungen.recipients_forum(forum) if e.email != request.user.email.lower()
+    ]
     for veranstaltung in veranstaltungen:
         einladungen.einladungen_create(
             veranstaltung=veranstaltung,
@@ -52,15 +55,14 @@ def _invite_members(request, veranstaltungen, forum) -> None:
             label=_("Mitglieder des Forums „%(forum)s“") % {"forum": forum.name},
             user=request.user,
         )
-    messages.info(
-        request,
-        ngettext(
-            "%(n)s Mitglied wird eingeladen; den Fortschritt sehen Sie unter „Einladungen“.",
-            "%(n)s Mitglieder werden eingeladen; den Fortschritt sehen Sie unter „Einladungen“.",
-            len(empfaenger),
-        )
-        % {"n": len(empfaenger)},
-    )
+    text = ngettext(
+        "%(n)s Mitglied wird eingeladen",
+        "%(n)s Mitglieder werden eingeladen",
+        len(empfaenger),
+    ) % {"n": len(empfaenger)}
+    if len(veranstaltungen) > 1:
+        text += " " + _("(zu jedem der %(t)s Termine eine E-Mail)") % {"t": len(veranstaltungen)}
+    messages.info(request, text + _("; den Fortschritt sehen Sie unter „Einladungen“."))
 
 
 @login_required

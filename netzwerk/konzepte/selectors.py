@@ -12,9 +12,7 @@ from .models import Handlungsschwerpunkt, Kapitel, Kommentar, Konzept, Massnahme
 
 # "1. ", "2.3 ", "4) ", "IV. " (not "2030 ", nor "3.000 Familien": a section number has parts of
 # one or two digits) at the start of a typed title: the portal numbers the chapters itself.
-_NUMMER = re.compile(
-    r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+|\d{1,2}\)|[IVX]+\.)\s+"
-)
+_NUMMER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+|\d{1,2}\)|[IVX]+\.)\s+")
 
 
 def ohne_nummer(title: str) -> str:

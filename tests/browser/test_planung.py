@@ -87,6 +87,11 @@ def test_the_coordinator_plans_copies_and_invites_without_the_back_office(
         page.wait_for_url(PROGRAMM)
     assert page.get_by_role("cell", name="Übergang Kita – Schule", exact=True).is_visible()
     violations += axe()
+    # On a phone the actions wrap instead of pushing the page sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    violations += axe()
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Copy for next year
     page.get_by_role("link", name="Kopieren").click()
@@ -119,6 +124,7 @@ def test_a_moderator_plans_a_meeting_of_their_forum_and_invites_its_members(
 ):
     forum = welt.forum_members
     forum.members.add(UserFactory(email="mitglied@test.example"))
+    forum.members.add(UserFactory(email="mitglied2@test.example"))
     login_as(welt.users["moderation"])
     page.goto(f"{live_server.url}/foren/{forum.slug}/")
     page.get_by_role("link", name="Sitzung planen").click()

@@ -3,6 +3,7 @@ people is in it, erasure leaves no trace of the person in any text column of any
 Auskunft holds every registered row, and the retention periods apply on their day."""
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -518,3 +519,13 @@ def test_a_contact_person_under_the_same_address_elsewhere_is_erased_too(betroff
     akteure_services.person_erase(user=betroffen["user"])
     twin.refresh_from_db()
     assert twin.email == "" and twin.anonymized_at is not None
+
+
+def test_the_readable_auskunft_speaks_german_not_data_keys(betroffen, client):
+    page = client.get(reverse("akteure:meine-daten")).content.decode()
+    assert ">E-Mail-Adresse</dt>" in page and ">bestätigt</dt>" in page
+    assert ">auf teilnehmendenliste</dt>" in page
+    assert ">True</dd>" not in page and ">False</dd>" not in page
+    assert ">verified</dt>" not in page and "_" not in "".join(
+        re.findall(r"<dt[^>]*>([^<]*)</dt>", page)
+    )

@@ -49,3 +49,10 @@ def test_password_reset_pages_address_people_formally(client):
         assert (
             translation.gettext("Your password is now changed.") == "Ihr Passwort wurde geändert."
         )
+
+
+def test_an_english_browser_gets_the_german_pages_whole_not_mixed(client, db):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    text = page.content.decode()
+    assert '<html lang="de">' in text
+    assert "Sie haben noch kein Konto?" in text and "Sign In" not in text
