@@ -62,3 +62,25 @@ def timed(client, url: str, requests: int) -> tuple[float, float, int]:
         assert response.status_code == 200, (url, response.status_code)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
+
+
+class _Zurueck(Exception):
+    """Raised to roll a measured step back."""
+
+
+def rolled_back_ms(step, runs: int) -> float:
+    """Median in ms of `runs` runs of `step`, each in a transaction that is rolled back, so every
+    run starts from the same rows."""
+    from django.db import transaction
+
+    times = []
+    for _ in range(runs):
+        try:
+            with transaction.atomic():
+                start = time.perf_counter()
+                step()
+                times.append((time.perf_counter() - start) * 1000)
+                raise _Zurueck
+        except _Zurueck:
+            pass
+    return statistics.median(times)

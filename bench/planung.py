@@ -29,7 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, prepare, timed  # noqa: E402
+from _common import fresh_database, prepare, rolled_back_ms, timed  # noqa: E402
 
 PUNKTE = int(os.environ.get("BENCH_PUNKTE", "30"))
 GRUPPEN = int(os.environ.get("BENCH_GRUPPEN", "12"))
@@ -38,24 +38,8 @@ RUNDEN = int(os.environ.get("BENCH_RUNDEN", "5"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 
 
-class Zurueck(Exception):
-    pass
-
-
-def median_ms(step) -> float:
-    from django.db import transaction
-
-    times = []
-    for _ in range(RUNDEN):
-        try:
-            with transaction.atomic():
-                start = time.perf_counter()
-                step()
-                times.append((time.perf_counter() - start) * 1000)
-                raise Zurueck
-        except Zurueck:
-            pass
-    return statistics.median(times)
+def rolled(step) -> float:
+    return rolled_back_ms(step, RUNDEN)
 
 
 def main() -> None:
@@ -127,7 +111,7 @@ def main() -> None:
     rows.append(
         (
             "Kopieren (nächstes Jahr)",
-            median_ms(
+            rolled(
                 lambda: planung.veranstaltung_copy(
                     original=event,
                     start=event.start + timedelta(days=364),
@@ -135,7 +119,7 @@ def main() -> None:
                     by=koordination,
                 )  # fmt: skip
             ),
-            median_ms(floor_copy),
+            rolled(floor_copy),
         )
     )
 
@@ -149,12 +133,12 @@ def main() -> None:
     rows.append(
         (
             "Serie mit 52 Terminen",
-            median_ms(
+            rolled(
                 lambda: planung.serie_create(
                     vorlage=vorlage(), einheit="wochen", abstand=1, anzahl=52, by=koordination
                 )
             ),
-            median_ms(
+            rolled(
                 lambda: Veranstaltung.objects.bulk_create(
                     Veranstaltung(
                         art="netzwerktreffen",
@@ -183,14 +167,14 @@ def main() -> None:
     rows.append(
         (
             f"Absagen, {ANMELDUNGEN} Mails",
-            median_ms(
+            rolled(
                 lambda: planung.veranstaltung_cancel(
                     veranstaltung=Veranstaltung.objects.get(pk=event.pk),
                     reason="Erkrankt",
                     by=koordination,
                 )  # fmt: skip
             ),
-            median_ms(mail_floor("veranstaltung_abgesagt", {"grund": "Erkrankt"})),
+            rolled(mail_floor("veranstaltung_abgesagt", {"grund": "Erkrankt"})),
         )
     )
 
@@ -203,8 +187,8 @@ def main() -> None:
     rows.append(
         (
             f"Verschieben mit Nachricht, {ANMELDUNGEN} Mails",
-            median_ms(verschieben),
-            median_ms(
+            rolled(verschieben),
+            rolled(
                 mail_floor("veranstaltung_geaendert", {"vorher": event, "zeit": True, "ort": False})
             ),
         )
@@ -228,14 +212,14 @@ def main() -> None:
     rows.append(
         (
             f"Arbeitsgruppe entfernen, {in_gruppe0} Personen umziehen",
-            median_ms(
+            rolled(
                 lambda: planung.gruppe_delete(
                     gruppe=Arbeitsgruppe.objects.get(pk=gruppen[0].pk),
                     ziel=Arbeitsgruppe.objects.get(pk=gruppen[1].pk),
                     by=koordination,
                 )  # fmt: skip
             ),
-            median_ms(gruppe_floor),
+            rolled(gruppe_floor),
         )
     )
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, prepare, timed  # noqa: E402
+from _common import fresh_database, prepare, rolled_back_ms, timed  # noqa: E402
 
 ORGS = int(os.environ.get("BENCH_ORGS", "2000"))
 KONTEN = int(os.environ.get("BENCH_KONTEN", "2000"))
@@ -32,24 +32,8 @@ RUNDEN = int(os.environ.get("BENCH_RUNDEN", "5"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 
 
-class Zurueck(Exception):
-    pass
-
-
-def rolled_back_ms(step) -> float:
-    from django.db import transaction
-
-    times = []
-    for _ in range(RUNDEN):
-        try:
-            with transaction.atomic():
-                start = time.perf_counter()
-                step()
-                times.append((time.perf_counter() - start) * 1000)
-                raise Zurueck
-        except Zurueck:
-            pass
-    return statistics.median(times)
+def rolled(step) -> float:
+    return rolled_back_ms(step, RUNDEN)
 
 
 def raw_ms(sql: str, params: list) -> float:
@@ -168,13 +152,13 @@ def main() -> None:
             )
             cursor.execute("DELETE FROM netzwerk_lebensphase WHERE id = %s", [phasen[0].pk])
 
-    merge = rolled_back_ms(
+    merge = rolled(
         lambda: vokabular.term_merge(
             source=Lebensphase.objects.get(pk=phasen[0].pk),
             target=Lebensphase.objects.get(pk=phasen[1].pk),
         )
     )
-    boden = rolled_back_ms(floor)
+    boden = rolled(floor)
     print(f"{'Schritt':44} {'Dienst ms':>10} {'Boden ms':>10} {'Faktor':>7}")
     print(f"{'Lebensphasen zusammenführen':44} {merge:10.1f} {boden:10.1f} {merge / boden:7.2f}")
 
