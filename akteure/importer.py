@@ -190,17 +190,19 @@ class _Lookup:
     """Names of vocabularies and organisations, loaded once per check (not once per row)."""
 
     def __init__(self, art: str):
-        self.typen = {_norm(t.name): t for t in Organisationstyp.objects.all()}
-        self.sozialraeume = {_norm(s.name): s for s in Sozialraum.objects.all()}
+        self.typen = {_norm(t.name): t for t in Organisationstyp.objects.filter(active=True)}
+        self.sozialraeume = {_norm(s.name): s for s in Sozialraum.objects.filter(active=True)}
         self.organisationen = (
             {_norm(o.name): o for o in Organisation.objects.only("pk", "name")}
             if art != Import.Art.ORGANISATIONEN
             else {}
         )
         if art == Import.Art.ANGEBOTE:
-            self.lebensphasen = {_norm(p.name): p for p in Lebensphase.objects.all()}
-            self.handlungsfelder = {_norm(h.name): h for h in Handlungsfeld.objects.all()}
-            self.zielgruppen = {_norm(z.name): z for z in Zielgruppe.objects.all()}
+            self.lebensphasen = {_norm(p.name): p for p in Lebensphase.objects.filter(active=True)}
+            self.handlungsfelder = {
+                _norm(h.name): h for h in Handlungsfeld.objects.filter(active=True)
+            }
+            self.zielgruppen = {_norm(z.name): z for z in Zielgruppe.objects.filter(active=True)}
 
 
 def _one(lookup: dict, value: str, what: str, errors: list[str], where: str):

@@ -386,6 +386,8 @@ def einladung_accept(*, einladung: Einladung, delegates=(), now=None, **fields):
         personen=list(delegates),
         organisation=current.organisation,
         organisation_name=fields.get("organisation_name", ""),
+        # With an account, the invited person finds them under "Meine Anmeldungen".
+        registered_by=current.user,
         now=now,
     )
     Einladung.objects.filter(pk=current.pk).update(

@@ -139,9 +139,10 @@ def anmeldung_create(
 
 @transaction.atomic
 def anmeldung_cancel(
-    *, anmeldung: Anmeldung, now=None, by_organisers: bool = False
+    *, anmeldung: Anmeldung, now=None, by_organisers: bool = False, durch: str = ""
 ) -> list[Anmeldung]:
     """Cancel, and confirm from the waiting list whoever now fits, in the order they registered.
+    `durch`: the colleague who cancelled a delegate's registration (named in the mail).
     Returns those moved up. Cancelling twice changes nothing."""
     now = now or timezone.now()
     event = lock(anmeldung.veranstaltung)
@@ -160,7 +161,7 @@ def anmeldung_cancel(
     Einladung.objects.filter(anmeldung=anmeldung).update(
         status=Einladung.Status.ABGELEHNT, answered_at=now
     )
-    _mail(anmeldung, "anmeldung_storniert", durch_organisation=by_organisers)
+    _mail(anmeldung, "anmeldung_storniert", durch_organisation=by_organisers, durch=durch)
     return _promote(event, now=now)
 
 

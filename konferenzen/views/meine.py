@@ -121,7 +121,12 @@ def meine_anmeldung_aendern(request: HttpRequest, anmeldung_pk: int) -> HttpResp
             if anmeldung.status == Anmeldung.Status.STORNIERT:
                 messages.info(request, _("Diese Anmeldung ist bereits abgesagt."))
             else:
-                services.anmeldung_cancel(anmeldung=anmeldung)
+                eigen = anmeldung.user_id == request.user.pk or (
+                    anmeldung.email == request.user.email.lower()
+                )
+                services.anmeldung_cancel(
+                    anmeldung=anmeldung, durch="" if eigen else request.user.display_name
+                )
                 messages.success(
                     request, _("Die Anmeldung von %(name)s für „%(titel)s“ ist abgesagt.") % name
                 )

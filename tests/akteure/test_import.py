@@ -107,6 +107,16 @@ def test_unknown_vocabulary_is_named_with_what_is_allowed(koordination, welt):
     assert "Zeile 3: Organisation „Gibtsnicht“ ist unbekannt." in page
 
 
+def test_a_deactivated_term_is_not_taken_by_an_import(koordination, welt):
+    from netzwerk.models import Lebensphase
+
+    Lebensphase.objects.create(name="Rente", slug="rente", active=False)
+    csv = "Titel;Organisation;Lebensphasen\nKurs;Kita Wolke;Rente\n"
+    _upload(koordination, "angebote", "a.csv", csv.encode())
+    page = _check(koordination, Import.objects.get()).content.decode()
+    assert "Zeile 2: Lebensphase „Rente“ ist unbekannt." in page
+
+
 def test_persons_are_deduplicated_by_e_mail(koordination, welt):
     csv = (
         "Vorname,Nachname,Organisation,E-Mail\n"

@@ -382,6 +382,20 @@ def test_colleagues_are_registered_in_the_same_go_each_with_their_own_mail(clien
     assert Mail.objects.filter(template="anmeldung_warteliste", to=["lea@test.example"]).exists()
 
 
+def test_colleagues_of_an_invited_account_appear_under_its_meine_anmeldungen(client, welt):
+    event = _event()
+    (einladung,) = _invite(event, welt.users["partner"].email)
+    Einladung.objects.filter(pk=einladung.pk).update(
+        user=welt.users["partner"], organisation=welt.organisation
+    )
+    einladung.refresh_from_db()
+    _zusagen(client, einladung, **{"weitere-0-name": "Kai", "weitere-0-email": "kai@test.example"})
+    kai = Anmeldung.objects.get(email="kai@test.example")
+    assert kai.registered_by == welt.users["partner"]
+    client.force_login(welt.users["partner"])
+    assert "Kai" in client.get(reverse("konferenzen:meine-anmeldungen")).content.decode()
+
+
 def test_a_colleague_row_with_only_a_name_gets_a_message_and_nothing_is_lost(client):
     event = _event()
     (einladung,) = _invite(event, "leitung@test.example")

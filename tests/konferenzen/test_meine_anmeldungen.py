@@ -206,6 +206,10 @@ def test_a_partner_cancels_a_delegate_they_registered(client_as, welt):
     assert _aendern(client_as("partner"), dora, aktion="absagen").status_code == 302
     dora.refresh_from_db()
     assert dora.status == "storniert"
+    # Dora learns who cancelled for her, not a thank-you for a cancellation she did not make.
+    mail = Mail.objects.get(template="anmeldung_storniert", to=["dora@test.example"])
+    assert welt.users["partner"].display_name in mail.body_text
+    assert "Danke, dass Sie Bescheid gegeben haben" not in mail.body_text
 
 
 def test_nobody_else_changes_or_cancels_a_registration(client_as, welt):
