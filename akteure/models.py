@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from netzwerk.felder import LinkField
 from netzwerk.models import Vokabular
 
 
@@ -36,7 +37,7 @@ class Organisation(models.Model):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("PLZ"), max_length=5, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
-    website = models.URLField(_("Website"), blank=True)
+    website = LinkField(_("Website"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
@@ -240,7 +241,7 @@ class Angebot(models.Model):
         on_delete=models.SET_NULL,
         related_name="angebote",
     )
-    website = models.URLField(_("Website"), blank=True)
+    website = LinkField(_("Website"), blank=True)
     is_public = models.BooleanField(_("öffentlich sichtbar"), default=True)
     confirmed_at = models.DateTimeField(_("zuletzt bestätigt"), default=timezone.now)
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)

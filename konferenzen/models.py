@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netzwerk.felder import LinkField
+
 
 def abfragen_standard() -> list[str]:
     return ["needs", "on_list"]
@@ -49,7 +51,7 @@ class Veranstaltung(models.Model):
         blank=True,
         help_text=_("Zugang, Aufzug, Toiletten, Induktionsschleife, Gebärdensprache ..."),
     )
-    online_url = models.URLField(_("Online-Link"), blank=True)
+    online_url = LinkField(_("Online-Link"), blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
     forum = models.ForeignKey(
         "foren.Forum",

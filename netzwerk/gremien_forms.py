@@ -3,7 +3,6 @@
 import re
 
 from django import forms
-from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -11,18 +10,10 @@ from .konten import ROLLEN, Status
 from .models import Gremium, Rolle, User
 
 
-def _https_links(db_field, **kwargs):
-    """Links typed without a scheme are read as https (Django 6's default already)."""
-    if isinstance(db_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return db_field.formfield(**kwargs)
-
-
 class GremiumForm(forms.ModelForm):
     class Meta:
         model = Gremium
         fields = ["name", "art", "description", "url"]
-        formfield_callback = _https_links
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "name": _(

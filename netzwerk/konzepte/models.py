@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..felder import LinkField
 from ..text import render_markdown
 
 
@@ -26,7 +27,7 @@ class Gremium(models.Model):
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
     art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.AUSSCHUSS)
     description = models.TextField(_("Beschreibung"), blank=True)
-    url = models.URLField(
+    url = LinkField(
         _("Link zum Ratsinformationssystem"), blank=True,
         help_text=_("Die Seite des Gremiums im Ratsinformationssystem, falls es eine gibt."),
     )  # fmt: skip
@@ -88,7 +89,7 @@ class Konzept(models.Model):
     )  # fmt: skip
     decided_on = models.DateField(_("beschlossen am"), null=True, blank=True)
     resolution = models.CharField(_("Beschlussnummer"), max_length=100, blank=True)
-    resolution_url = models.URLField(_("Link zum Ratsinformationssystem"), blank=True)
+    resolution_url = LinkField(_("Link zum Ratsinformationssystem"), blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("Status seit"), default=timezone.now)
     # Archived concepts leave the lists (a newer concept replaced them); their text stays readable.
