@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 from .rules import is_koordination
 
 # Where a coordinator without TOTP may still go: setting it up, and the account pages around it.
-EXEMPT_URL_NAMES = {"healthz", "account_logout", "account_reauthenticate", "account_email"}
+EXEMPT_URL_NAMES = {
+    "healthz",
+    "readyz",
+    "account_logout",
+    "account_reauthenticate",
+    "account_email",
+}
 EXEMPT_URL_PREFIXES = ("mfa_",)
 
 

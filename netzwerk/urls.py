@@ -247,4 +247,5 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -85,13 +87,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker, for compose health checks and monitoring."""
+    """Liveness: the process answers. Nothing else is asked, so a database outage does not get
+    healthy web processes restarted (that is /readyz's question)."""
+    return JsonResponse({"status": "ok"})
+
+
+def _storage_check() -> str:
+    """The file storage answers: a small probe written, read back and removed."""
+    name = default_storage.save("bereit/probe.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                return "error: content"
+    finally:
+        default_storage.delete(name)
+    return "ok"
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, broker and file storage reachable (503 if one is not), for the
+    proxy, compose health checks and monitoring; and when a worker last ran beat's heartbeat."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         checks["database"] = f"error: {exc.__class__.__name__}"
     if celery_app.conf.task_always_eager:
         checks["broker"] = "in-process"
@@ -102,10 +125,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
             checks["broker"] = f"error: {exc.__class__.__name__}"
+    try:
+        checks["storage"] = _storage_check()
+    except Exception as exc:  # noqa: BLE001
+        checks["storage"] = f"error: {exc.__class__.__name__}"
     checks["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) or "none yet"
-    healthy = all(checks[k] in ("ok", "in-process") for k in ("database", "broker"))
+    ready = all(checks[k] in ("ok", "in-process") for k in ("database", "broker", "storage"))
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
     )
 
 

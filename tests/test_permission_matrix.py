@@ -549,6 +549,7 @@ MATRIX = [
         method="post",
     ),
     Case("healthz", ALL, note="monitoring reads it; it reveals no data"),
+    Case("readyz", ALL, note="the proxy and monitoring read it; it reveals no data"),
     Case("akteure:freigabe-list", KOORDINATION_ONLY),
     Case(
         "akteure:freigabe-decide",

@@ -61,11 +61,50 @@ def test_the_honeypot_swallows_bot_feedback(client, welt):
     assert mail.outbox == []
 
 
-def test_healthz_reports_database_and_broker(client, db):
-    body = client.get(reverse("healthz")).json()
+def test_healthz_only_says_the_process_answers(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        body = client.get(reverse("healthz")).json()
+    assert body == {"status": "ok"}
+
+
+def test_readyz_reports_database_broker_and_storage(client, db):
+    body = client.get(reverse("readyz")).json()
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["broker"] in ("ok", "in-process")
+    assert body["checks"]["storage"] == "ok"
+
+
+def test_readyz_answers_503_when_the_storage_fails(client, db, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    def broken(*args, **kwargs):
+        raise OSError("Datenträger nicht erreichbar")
+
+    monkeypatch.setattr(default_storage, "save", broken)
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "error: OSError"
+
+
+def test_json_logs_carry_the_message_and_extra_fields():
+    import json
+    import logging
+
+    from netzwerk.logformat import JsonFormatter
+
+    record = logging.makeLogRecord(
+        {
+            "name": "netzwerk.mail",
+            "levelname": "WARNING",
+            "msg": "Versand %s",
+            "args": ("fehlgeschlagen",),
+            "mail_id": 7,
+        }
+    )
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "Versand fehlgeschlagen" and entry["mail_id"] == 7
+    assert entry["level"] == "WARNING" and entry["logger"] == "netzwerk.mail"
 
 
 @pytest.mark.parametrize(
