@@ -7,7 +7,7 @@ class NetzwerkConfig(AppConfig):
     verbose_name = "Netzwerk"
 
     def ready(self) -> None:
-        from . import anmeldebremse, personendaten, signals  # noqa: F401
+        from . import anmeldebremse, metriken, personendaten, signals  # noqa: F401
 
         # After every app's migration, not just ours: the permissions of apps migrated later
         # (akteure, foren, ...) exist only then. rollen_ensure is idempotent.

@@ -10,6 +10,7 @@ from .rules import is_koordination
 EXEMPT_URL_NAMES = {
     "healthz",
     "readyz",
+    "metrics",
     "account_logout",
     "account_reauthenticate",
     "account_email",

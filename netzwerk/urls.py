@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import gremien_views, konten_views, views
+from . import gremien_views, konten_views, metriken, views
 from . import vokabular_views as vokabular
 from .berichte import views as berichte
 from .konzepte import massnahmen_views as pflege
@@ -248,4 +248,5 @@ urlpatterns = [
     path("verwaltung/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metriken.metrics, name="metrics"),
 ]

@@ -550,6 +550,11 @@ MATRIX = [
     ),
     Case("healthz", ALL, note="monitoring reads it; it reveals no data"),
     Case("readyz", ALL, note="the proxy and monitoring read it; it reveals no data"),
+    Case(
+        "metrics",
+        dict.fromkeys(ROLES, 404),
+        note="Prometheus only, with METRICS_TOKEN as a bearer token (tests/netzwerk/test_pages.py)",
+    ),
     Case("akteure:freigabe-list", KOORDINATION_ONLY),
     Case(
         "akteure:freigabe-decide",

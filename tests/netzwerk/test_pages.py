@@ -186,3 +186,43 @@ def test_the_accessibility_statement_names_date_contact_and_conciliation(client,
     assert settings.BARRIEREFREIHEIT_STAND in page
     assert settings.PORTAL_KONTAKT_TELEFON in page and settings.PORTAL_KONTAKT_EMAIL in page
     assert 'href="https://schlichtung.example"' in page
+
+
+def test_metrics_are_closed_without_a_token_and_wrong_tokens(client, db, settings):
+    settings.METRICS_TOKEN = ""
+    assert client.get(reverse("metrics")).status_code == 404
+    settings.METRICS_TOKEN = "geheim-für-prometheus"
+    assert client.get(reverse("metrics")).status_code == 404
+    assert client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer falsch").status_code == 404
+
+
+def test_metrics_show_requests_the_outbox_and_task_failures(client, db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from netzwerk import metriken
+    from netzwerk.models import Mail
+
+    settings.METRICS_TOKEN = "geheim"
+    Mail.objects.create(
+        template="t", to=["a@test.example"], subject="s", body_text="b",
+        created_at=timezone.now() - timedelta(minutes=10),
+    )  # fmt: skip
+    Mail.objects.create(template="t", to=["b@test.example"], subject="s", body_text="b")
+    Mail.objects.create(
+        template="t", to=["c@test.example"], subject="s", body_text="b", status="failed"
+    )
+    metriken._count_failure()
+    metriken._count_failure()
+    client.get(reverse("healthz"))
+    body = client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer geheim").content.decode()
+    assert "netzwerk_postausgang_wartend 2.0" in body
+    assert "netzwerk_postausgang_fehlgeschlagen 1.0" in body
+    alter = float(re.search(r"^netzwerk_postausgang_aelteste_sekunden (\S+)$", body, re.M)[1])
+    assert 590 < alter < 700
+    assert "netzwerk_celery_fehler_total 2.0" in body
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="healthz"}'
+        in body
+    )
