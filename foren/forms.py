@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from akteure.models import Angebot
 from netzwerk.dateien import dokument_accept, dokument_hinweis, dokument_pruefen
 from netzwerk.models import User
+from netzwerk.text import unique_slug
 from netzwerk.vokabular import nur_aktive_begriffe
 
 from .models import Abstimmung, Beitrag, Dokument, Forum, Interessensbekundung
@@ -69,20 +70,11 @@ class ForumForm(forms.ModelForm):
         # Left empty: made from the name ("Sprache und Bildung" -> sprache-und-bildung), with a
         # number added when another forum (or a reserved address) has it already.
         if not data.get("slug") and data.get("name") and "slug" not in self.errors:
-            data["slug"] = self._free_slug(kuerzel(data["name"])[:190] or "forum")
+            data["slug"] = unique_slug(
+                Forum, data["name"].translate(UMLAUTE), "forum", cut=190,
+                reserved=self.RESERVED_SLUGS, exclude_pk=self.instance.pk,
+            )  # fmt: skip
         return data
-
-    def _free_slug(self, base: str) -> str:
-        taken = self.RESERVED_SLUGS | set(
-            Forum.objects.filter(slug__startswith=base)
-            .exclude(pk=self.instance.pk)
-            .values_list("slug", flat=True)
-        )
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from netzwerk.mail import mail_queue
 
-from . import services
+from . import selectors, services
 from .models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
 
 PLAN = "konferenzen.plan_veranstaltung"
@@ -72,13 +72,6 @@ def _check(event: Veranstaltung) -> None:
         raise ValidationError(errors)
 
 
-def _belegt(event: Veranstaltung, gruppe: Arbeitsgruppe | None = None) -> int:
-    seats = Anmeldung.objects.filter(veranstaltung=event, status__in=Anmeldung.BELEGT)
-    if gruppe is not None:
-        seats = seats.filter(arbeitsgruppen=gruppe)
-    return seats.count()
-
-
 def _registered(event: Veranstaltung):
     """Everyone holding or waiting for a seat: those to tell about a change."""
     return Anmeldung.objects.filter(
@@ -96,12 +89,9 @@ def veranstaltung_save(
     now = now or timezone.now()
     neu = veranstaltung.pk is None
     if neu:
-        perm = "konferenzen.create_veranstaltung"
-        _require(by, perm)
-        # A moderator plans meetings of their own forums only.
-        _require(by, PLAN, veranstaltung)
-    else:
-        _require(by, PLAN, veranstaltung)
+        _require(by, "konferenzen.create_veranstaltung")
+    # A moderator plans meetings of their own forums only (the event's forum decides).
+    _require(by, PLAN, veranstaltung)
     _check(veranstaltung)
     if neu:
         veranstaltung.created_by = by
@@ -117,7 +107,7 @@ def veranstaltung_save(
                  "created_at"):  # fmt: skip
         setattr(veranstaltung, name, getattr(old, name))
     if veranstaltung.capacity is not None:
-        belegt = _belegt(old)
+        belegt = selectors.belegt(old)
         if veranstaltung.capacity < belegt:
             raise ValidationError(
                 {
@@ -368,7 +358,7 @@ def gruppe_save(*, gruppe: Arbeitsgruppe, by, now=None) -> Arbeitsgruppe:
     event = services.lock(gruppe.veranstaltung)
     _offen(event)
     if gruppe.pk and gruppe.capacity is not None:
-        belegt = _belegt(event, gruppe)
+        belegt = selectors.belegt(event, gruppe)
         if gruppe.capacity < belegt:
             raise ValidationError(
                 {
@@ -418,7 +408,7 @@ def gruppe_delete(*, gruppe: Arbeitsgruppe, ziel: Arbeitsgruppe | None, by, now=
         movers = [a for a in anmeldungen if a.pk not in schon]
         taking_seats = [a for a in movers if a.status in Anmeldung.BELEGT]
         if ziel.capacity is not None:
-            frei = ziel.capacity - _belegt(event, ziel)
+            frei = ziel.capacity - selectors.belegt(event, ziel)
             if len(taking_seats) > frei:
                 raise ValidationError(
                     ngettext(

@@ -126,8 +126,12 @@ def arbeitsgruppen_of(veranstaltung: Veranstaltung) -> QuerySet[Arbeitsgruppe]:
     return veranstaltung.arbeitsgruppen.annotate(belegt=Count("anmeldungen", filter=BELEGT))
 
 
-def belegt(veranstaltung: Veranstaltung) -> int:
-    return veranstaltung.anmeldungen.filter(status__in=Anmeldung.BELEGT).count()
+def belegt(veranstaltung: Veranstaltung, gruppe=None) -> int:
+    """Seats taken in the event, or in one of its working groups."""
+    seats = veranstaltung.anmeldungen.filter(status__in=Anmeldung.BELEGT)
+    if gruppe is not None:
+        seats = seats.filter(arbeitsgruppen=gruppe)
+    return seats.count()
 
 
 def veranstaltungen_registered(user) -> QuerySet[Veranstaltung]:
@@ -332,6 +336,15 @@ def teilnahme_statistik(
 
 
 # --- Meine Anmeldungen -------------------------------------------------------------------------
+def meine_q(user, organisation=None) -> Q:
+    """The registrations that are the account's: its own (by the account or by its address) and
+    its delegates', those it registered itself for its organisation."""
+    mine = Q(user=user) | Q(email=user.email.lower())
+    if organisation is None:
+        return mine
+    return mine | Q(registered_by=user, organisation=organisation)
+
+
 def anmeldungen_meine(user, organisation=None) -> QuerySet[Anmeldung]:
     """The account's own registrations (by the account or by its address) and its delegates':
     those it registered itself for its organisation (registered_by and organisation both; not
@@ -339,7 +352,6 @@ def anmeldungen_meine(user, organisation=None) -> QuerySet[Anmeldung]:
     status, in the order of the events; with `eigen` (the account's own) and `wartenummer`, the
     place in the waiting list's order, the order in which anmeldung_cancel moves people up."""
     mine = Q(user=user) | Q(email=user.email.lower())
-    delegiert = Q(registered_by=user, organisation=organisation) if organisation else Q(pk=None)
     vor = (
         Anmeldung.objects.filter(
             veranstaltung=OuterRef("veranstaltung"), status=Anmeldung.Status.WARTELISTE
@@ -354,7 +366,7 @@ def anmeldungen_meine(user, organisation=None) -> QuerySet[Anmeldung]:
         .values("n")
     )
     return (
-        Anmeldung.objects.filter(mine | delegiert)
+        Anmeldung.objects.filter(meine_q(user, organisation))
         .annotate(
             eigen=ExpressionWrapper(mine, output_field=BooleanField()),
             wartenummer=Case(

@@ -15,6 +15,7 @@ from akteure.selectors import organisation_of_user, personen_for_review
 from foren.models import Beitrag
 from foren.selectors import foren_moderated_by, foren_with_member, interessen_open
 from konferenzen.models import Anmeldung, Veranstaltung
+from konferenzen.selectors import meine_q
 
 from .berichte.selectors import berichte_fuer
 from .context_processors import Rollen
@@ -119,13 +120,7 @@ def _eigenes(user, rollen: Rollen, now: datetime) -> dict:
             Anmeldung.objects.filter(
                 # Own, and delegates registered for the own organisation (as "Meine
                 # Anmeldungen" counts them); not everyone a coordinator imported.
-                Q(user=user)
-                | Q(email=user.email.lower())
-                | (
-                    Q(registered_by=user, organisation=organisation)
-                    if organisation
-                    else Q(pk__in=[])
-                ),
+                meine_q(user, organisation),
                 status__in=Anmeldung.AKTIV,
                 veranstaltung__end__gte=now,
             )

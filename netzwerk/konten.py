@@ -93,11 +93,16 @@ def kontoprotokoll_add(
     return Kontoprotokoll.objects.create(user=user, by=by, action=action, detail=detail[:300])
 
 
-def _nicht_an_systemverwaltung(user: User, by: User) -> None:
-    """The operator's accounts are changed only by the operator (superusers); every change only
-    by whoever holds netzwerk.manage_accounts (the coordination)."""
+def _require_manage(by: User) -> None:
+    """Accounts are changed only by whoever holds netzwerk.manage_accounts (the coordination)."""
     if not by.has_perm("netzwerk.manage_accounts"):
         raise PermissionDenied
+
+
+def _nicht_an_systemverwaltung(user: User, by: User) -> None:
+    """The operator's accounts are changed only by the operator (superusers); every change only
+    by the coordination."""
+    _require_manage(by)
     if user.is_superuser and not by.is_superuser:
         raise ValidationError(
             _("Konten der Systemverwaltung kann nur die Systemverwaltung selbst ändern.")
@@ -220,8 +225,7 @@ def unbestaetigte_adresse(user: User) -> EmailAddress | None:
 @transaction.atomic
 def konto_bestaetigung_senden(*, request: HttpRequest, user: User, by: User) -> EmailAddress:
     """allauth's confirmation mail again (through the outbox), for an unconfirmed address."""
-    if not by.has_perm("netzwerk.manage_accounts"):
-        raise PermissionDenied
+    _require_manage(by)
     address = unbestaetigte_adresse(user)
     if address is None:
         raise ValidationError(_("Die E-Mail-Adresse dieses Kontos ist schon bestätigt."))

@@ -19,16 +19,14 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from .ratelimit import count
+
 FEHLER_KEY = "metriken:celery-fehler"
 
 
 @task_failure.connect
 def _count_failure(**kwargs) -> None:
-    try:
-        cache.incr(FEHLER_KEY)
-    except ValueError:  # first failure: the key does not exist yet
-        cache.add(FEHLER_KEY, 0, timeout=None)
-        cache.incr(FEHLER_KEY)
+    count(FEHLER_KEY, timeout=None)  # kept until the cache is emptied
 
 
 class PortalCollector:

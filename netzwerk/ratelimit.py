@@ -24,9 +24,9 @@ def allow(request: HttpRequest, *, action: str, limit: int, period: int = 3600) 
     return count(f"ratelimit:{action}:{client_address(request)}", timeout=period) <= limit
 
 
-def count(key: str, *, timeout: int) -> int:
+def count(key: str, *, timeout: int | None) -> int:
     """Add one to the counter `key` (atomic: Redis INCR) and return it; a new counter lives
-    `timeout` seconds."""
+    `timeout` seconds (None: until the cache is emptied)."""
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)

@@ -50,14 +50,18 @@ def render_markdown(text: str, *, top: int = 3) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
-def unique_slug(model, text: str, fallback: str, *, cut: int = 200) -> str:
-    """A slug for `text` (its first `cut` characters) that no row of `model` has yet: "titel",
-    then "titel-2", ... (leave room for the suffix in the field's max_length)."""
+def unique_slug(
+    model, text: str, fallback: str, *, cut: int = 200, reserved=(), exclude_pk=None
+) -> str:
+    """A slug for `text` (its first `cut` characters) that no row of `model` (but the one with
+    `exclude_pk`, being edited) has yet and that is not `reserved`: "titel", then "titel-2", ...
+    (leave room for the suffix in the field's max_length)."""
     from django.utils.text import slugify
 
     base = slugify(text)[:cut] or fallback
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
     slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while slug in reserved or others.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -1217,70 +1217,27 @@ MATRIX = [
         MODERATION_INTERN,
         note="a moderator plans meetings of the forums they moderate",
     ),
-    Case(
-        "konferenzen:veranstaltung-edit",
-        MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_sitzung(w)},
-    ),
-    Case(
-        "konferenzen:veranstaltung-edit",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_event(w)},
-        note="a network meeting linked to the moderator's forum: planned by the coordination",
-    ),
-    Case(
-        "konferenzen:veranstaltung-edit",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
-        note="another forum's meeting",
-    ),
-    Case(
-        "konferenzen:veranstaltung-copy",
-        MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_sitzung(w)},
-    ),
-    Case(
-        "konferenzen:veranstaltung-copy",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_event(w)},
-        note="a network meeting linked to the moderator's forum: planned by the coordination",
-    ),
-    Case(
-        "konferenzen:veranstaltung-copy",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
-        note="another forum's meeting",
-    ),
-    Case(
-        "konferenzen:veranstaltung-cancel",
-        MODERATION_INTERN,
-        kwargs=lambda w: {"pk": _forum_sitzung(w)},
-    ),
-    Case(
-        "konferenzen:veranstaltung-cancel",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_event(w)},
-        note="a network meeting linked to the moderator's forum: planned by the coordination",
-    ),
-    Case(
-        "konferenzen:veranstaltung-cancel",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
-        note="another forum's meeting",
-    ),
-    Case("konferenzen:programm", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_sitzung(w)}),
-    Case(
-        "konferenzen:programm",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_event(w)},
-        note="a network meeting linked to the moderator's forum: planned by the coordination",
-    ),
-    Case(
-        "konferenzen:programm",
-        {**NOBODY_BUT, "koordination": 200},
-        kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
-        note="another forum's meeting",
-    ),
+    *[
+        case
+        for name in ("veranstaltung-edit", "veranstaltung-copy", "veranstaltung-cancel", "programm")
+        for case in (
+            Case(
+                f"konferenzen:{name}", MODERATION_INTERN, kwargs=lambda w: {"pk": _forum_sitzung(w)}
+            ),
+            Case(
+                f"konferenzen:{name}",
+                {**NOBODY_BUT, "koordination": 200},
+                kwargs=lambda w: {"pk": _forum_event(w)},
+                note="a network meeting linked to the moderator's forum: the coordination plans it",
+            ),
+            Case(
+                f"konferenzen:{name}",
+                {**NOBODY_BUT, "koordination": 200},
+                kwargs=lambda w: {"pk": _forum_sitzung(w, w.forum_other)},
+                note="another forum's meeting",
+            ),
+        )
+    ],
     Case("konferenzen:top-edit", MODERATION_INTERN, kwargs=_top),
     Case(
         "konferenzen:top-move",

@@ -31,7 +31,7 @@ from ..models import Anmeldung, Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
 from . import verwaltet
 
 # The planning pages: the coordination, and a forum's moderators for its meetings.
-geplant = verwaltet(perm="konferenzen.plan_veranstaltung")
+geplant = verwaltet(perm=planung.PLAN)
 
 
 def _errors_to_form(form, error: ValidationError) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from konferenzen import planung, services
+from konferenzen import planung, selectors, services
 from konferenzen.models import Anmeldung, Veranstaltung
 
 pytestmark = [
@@ -27,7 +27,7 @@ def _race(welt, monkeypatch) -> Veranstaltung:
     )  # fmt: skip
     services.anmeldung_create(veranstaltung=event, name="Erste", email="erste@test.example")
     counted = threading.Event()
-    original = planung._belegt
+    original = selectors.belegt
 
     def slow_count(*args, **kwargs):
         # The planner has counted the seats taken and is about to save the lower number.
@@ -36,7 +36,7 @@ def _race(welt, monkeypatch) -> Veranstaltung:
         time.sleep(0.5)
         return result
 
-    monkeypatch.setattr(planung, "_belegt", slow_count)
+    monkeypatch.setattr(selectors, "belegt", slow_count)
     errors = []
 
     def lower():
