@@ -1,19 +1,33 @@
-# Netzwerkportal: one image for web (gunicorn), Celery worker and Celery beat.
-FROM python:3.11-slim-bookworm
+# Netzwerkportal: one image for web (gunicorn), Celery worker, Celery beat and the one-shot
+# migration. Debian bookworm with Debian's python3, so the same file builds from the public
+# registry's debian:bookworm-slim or, where no registry is reachable, from a local base image:
+#   debootstrap --variant=minbase bookworm DIR && tar -C DIR -c . | docker import - NAME
+#   docker build --build-arg BASE_IMAGE=NAME .
+ARG BASE_IMAGE=debian:bookworm-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    LANG=C.UTF-8 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
 
-# System libraries WeasyPrint needs for the PDF reports (Sachstandsberichte).
+# Debian's Python; the libraries WeasyPrint needs for the PDF reports; pg_dump/pg_restore 15 for
+# the backup command (the same major version as the postgres service).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        python3 \
+        python3-venv \
+        ca-certificates \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
+        postgresql-client-15 \
     && apt-get clean \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m venv /opt/venv
 
 WORKDIR /app
 
@@ -25,7 +39,7 @@ RUN groupadd --system app \
 
 # The project, listed one by one: without a .dockerignore "COPY . ." would also take .venv,
 # node_modules, var/ (SQLite file) and a local .env into the image. Add new top-level folders
-# the running portal needs (e.g. locale/) here.
+# the running portal needs here.
 COPY --chown=app:app manage.py ./
 COPY --chown=app:app netzwerk ./netzwerk
 COPY --chown=app:app akteure ./akteure
@@ -38,7 +52,8 @@ COPY --chown=app:app locale ./locale
 # var/ holds static files, the beat schedule and (as a volume) the uploads; it must exist and
 # belong to the app user before a named volume is mounted at var/media.
 ENV DEBUG=false \
-    VAR_DIR=/app/var
+    VAR_DIR=/app/var \
+    WEB_CONCURRENCY=3
 RUN mkdir -p /app/var/media /app/var/staticfiles && chown -R app:app /app/var
 
 USER app
@@ -49,4 +64,5 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinpu
 
 EXPOSE 8000
 
-CMD ["gunicorn", "netzwerk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn takes its number of workers from WEB_CONCURRENCY.
+CMD ["gunicorn", "netzwerk.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
