@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +21,8 @@ class Organisationstyp(Vokabular):
 
 
 class Organisation(models.Model):
+    # Its identity in open data (HSDS organization.id), stable across renames.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
     typ = models.ForeignKey(
@@ -37,6 +40,15 @@ class Organisation(models.Model):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("PLZ"), max_length=5, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
+    # WGS 84 (EPSG:4326), as a map app shows them; the Sozialraum follows from them when unset.
+    breite = models.DecimalField(
+        _("Breitengrad"), max_digits=8, decimal_places=6, null=True, blank=True,
+        help_text=_("z. B. 51,513400"),
+    )  # fmt: skip
+    laenge = models.DecimalField(
+        _("Längengrad"), max_digits=9, decimal_places=6, null=True, blank=True,
+        help_text=_("z. B. 7,465300"),
+    )  # fmt: skip
     website = LinkField(_("Website"), blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
@@ -196,6 +208,8 @@ class Angebot(models.Model):
         ERMAESSIGT = "ermaessigt", _("Beitrag, Ermäßigung möglich")
         KOSTENPFLICHTIG = "kostenpflichtig", _("kostenpflichtig")
 
+    # Its identity in open data (HSDS service.id), stable across renames.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("Organisation"),
@@ -205,6 +219,15 @@ class Angebot(models.Model):
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kürzel"), max_length=220, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    leichte_sprache = models.TextField(
+        _("Kurz in Leichter Sprache"), blank=True, max_length=1000,
+        help_text=_("Kurze Sätze, ein Gedanke je Satz. Der Wegweiser zeigt den Text, wenn "
+                    "jemand Leichte Sprache wählt."),
+    )  # fmt: skip
+    barrierefrei = models.BooleanField(
+        _("barrierefreier Zugang"), default=False,
+        help_text=_("Stufenlos erreichbar, mit Rollstuhl nutzbar."),
+    )  # fmt: skip
     lebensphasen = models.ManyToManyField(
         "netzwerk.Lebensphase", verbose_name=_("Lebensphasen"), related_name="angebote"
     )
@@ -270,6 +293,104 @@ class Angebot(models.Model):
 
     def is_stale(self, now=None) -> bool:
         return self.confirmed_at < stale_before(now)
+
+
+class Angebotszeit(models.Model):
+    """When an offer takes place: a weekday with a start and an end (HSDS schedule)."""
+
+    class Wochentag(models.IntegerChoices):
+        MONTAG = 0, _("Montag")
+        DIENSTAG = 1, _("Dienstag")
+        MITTWOCH = 2, _("Mittwoch")
+        DONNERSTAG = 3, _("Donnerstag")
+        FREITAG = 4, _("Freitag")
+        SAMSTAG = 5, _("Samstag")
+        SONNTAG = 6, _("Sonntag")
+
+    angebot = models.ForeignKey(Angebot, on_delete=models.CASCADE, related_name="zeiten")
+    wochentag = models.PositiveSmallIntegerField(_("Wochentag"), choices=Wochentag.choices)
+    beginn = models.TimeField(_("von"))
+    ende = models.TimeField(_("bis"))
+
+    class Meta:
+        verbose_name = _("Angebotszeit")
+        verbose_name_plural = _("Angebotszeiten")
+        ordering = ["wochentag", "beginn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ende__gt=models.F("beginn")), name="angebotszeit_ende_nach_beginn"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_wochentag_display()} {self.beginn:%H:%M}–{self.ende:%H:%M}"
+
+
+class Angebotsuebersetzung(models.Model):
+    """An offer's title and description in a language of the family guide. A translation table
+    rather than django-modeltranslation or parler: four languages, two fields, one model; no
+    column per language and no second library on every query of the registry."""
+
+    class Sprache(models.TextChoices):
+        ENGLISCH = "en", "English"
+        TUERKISCH = "tr", "Türkçe"
+        ARABISCH = "ar", "العربية"
+        UKRAINISCH = "uk", "Українська"
+
+    angebot = models.ForeignKey(Angebot, on_delete=models.CASCADE, related_name="uebersetzungen")
+    sprache = models.CharField(_("Sprache"), max_length=5, choices=Sprache.choices)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Übersetzung eines Angebots")
+        verbose_name_plural = _("Übersetzungen von Angeboten")
+        constraints = [
+            models.UniqueConstraint(fields=["angebot", "sprache"], name="uebersetzung_einmal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.angebot} ({self.sprache})"
+
+
+class Wegweiserheft(models.Model):
+    """The printed family guide: a PDF for one Sozialraum or the whole town, rendered by the
+    worker and kept like a Sachstandsbericht."""
+
+    class Status(models.TextChoices):
+        WARTET = "wartet", _("wartet")
+        LAEUFT = "laeuft", _("wird erstellt")
+        FERTIG = "fertig", _("fertig")
+        FEHLER = "fehler", _("fehlgeschlagen")
+
+    sozialraum = models.ForeignKey(
+        "netzwerk.Sozialraum", verbose_name=_("Sozialraum"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Leer: die ganze Stadt."),
+    )  # fmt: skip
+    status = models.CharField(
+        _("Stand"), max_length=10, choices=Status.choices, default=Status.WARTET
+    )
+    datei = models.FileField(_("PDF"), upload_to="wegweiser/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    seiten = models.PositiveIntegerField(_("Seiten"), default=0)
+    angebote = models.PositiveIntegerField(_("Angebote"), default=0)
+    fehler = models.TextField(_("Fehler"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bestellt von"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("bestellt am"), default=timezone.now)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Wegweiser-Heft")
+        verbose_name_plural = _("Wegweiser-Hefte")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.sozialraum or _("ganze Stadt"))
 
 
 class Import(models.Model):

@@ -1,3 +1,4 @@
+import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -102,6 +103,8 @@ class User(AbstractUser):
 class Vokabular(models.Model):
     """A configurable, ordered list entry (life phase, field of action, district)."""
 
+    # The term's identity in open data (HSDS taxonomy_term.id): never changes, unlike name and slug.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("Name"), max_length=120, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
@@ -137,6 +140,10 @@ class Handlungsfeld(Vokabular):
 
 
 class Sozialraum(Vokabular):
+    # The district's boundary as a GeoJSON geometry (Polygon or MultiPolygon) in EPSG:4326,
+    # simplified on import (akteure.geo); empty: not on the map.
+    grenze = models.JSONField(_("Grenze (GeoJSON)"), null=True, blank=True)
+
     class Meta(Vokabular.Meta):
         verbose_name = _("Sozialraum")
         verbose_name_plural = _("Sozialräume")

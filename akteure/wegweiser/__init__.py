@@ -1,0 +1,1 @@
+"""The Familienwegweiser: the public guide for families, from the registry's offers."""
