@@ -344,6 +344,25 @@ def versand_run(*, versand_id: int, now=None) -> int:
             return done
 
 
+def versande_recover(*, now=None, after_minutes: int = 10) -> int:
+    """Beat: a run of the last day still unfinished after `after_minutes` is started again. Its
+    task was lost: the broker was down when it was started, or the worker died while putting it
+    into the outbox (Redis hands the unacknowledged task out again only after its
+    visibility_timeout, an hour). Safe while the run is still going: each chunk locks the run
+    and skips the rows done. Returns how many were started."""
+    now = now or timezone.now()
+    ids = list(
+        Versand.objects.filter(
+            finished_at__isnull=True,
+            created_at__lt=now - timedelta(minutes=after_minutes),
+            created_at__gt=now - timedelta(days=1),
+        ).values_list("pk", flat=True)
+    )
+    for versand_id in ids:
+        _start(Versand(pk=versand_id))
+    return len(ids)
+
+
 def versand_progress(versand: Versand) -> dict:
     """For the progress bar: recipients, mails in the outbox, delivered, failed."""
     counts = versand.mails.aggregate(

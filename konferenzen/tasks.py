@@ -18,6 +18,12 @@ def send_versand(*, versand_id: int) -> int:
 
 
 @shared_task
+def recover_versande() -> int:
+    """Celery beat: runs of invitations whose task was lost are started again."""
+    return einladungen.versande_recover()
+
+
+@shared_task
 def send_reminders() -> int:
     """Celery beat: the reminder before an event's start, once per event."""
     return services.reminders_send()

@@ -4,9 +4,18 @@ A mail is rendered and written as a row inside the transaction that causes it; a
 it after commit. Claiming a row is one conditional UPDATE (queued -> sending), so two workers never
 send the same mail; an SMTP error puts it back in the queue with back-off, until it fails for good.
 A worker keeps its SMTP connection open for the mails that follow (one SMTP transaction each).
+
+The one window left (SMTP has no two-phase commit): a worker that dies after the server's 250
+and before its UPDATE to "sent" leaves the row "sending". mails_recover puts it back in the queue
+after stuck_after_minutes and it goes out a second time, with the same Message-ID
+(<mail-PK@netzwerkportal>), so the recipient's server or client can recognise the copy. A worker
+killed at any other moment loses nothing and sends nothing twice (bench/stoerfaelle.py measures
+both). The broker only wakes workers: a dispatch lost in Redis (down, restarted without
+persistence) leaves the row queued, and mails_recover dispatches it again.
 """
 
 import contextlib
+import logging
 import smtplib
 import threading
 import time
@@ -19,8 +28,12 @@ from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .models import Mail
+
+logger = logging.getLogger(__name__)
 
 # Eight attempts, the waits doubling from MAIL_RETRY_BACKOFF up to 30 minutes: a mail survives
 # an SMTP outage of about an hour before it is marked failed for a coordinator to resend.
@@ -92,9 +105,18 @@ def mail_store(
 
 
 def _dispatch_after_commit(mail_id: int) -> None:
+    transaction.on_commit(lambda: _dispatch(mail_id))
+
+
+def _dispatch(mail_id: int) -> None:
+    """The broker only wakes a worker: if it is unreachable (Redis restarting), the committed row
+    stays queued and mails_recover dispatches it again; the request that wrote it succeeds."""
     from .tasks import send_mail
 
-    transaction.on_commit(lambda: send_mail.delay(mail_id=mail_id))
+    try:
+        send_mail.delay(mail_id=mail_id)
+    except (BrokerOperationalError, RedisConnectionError) as exc:
+        logger.warning("Broker nicht erreichbar, Mail %s wartet auf die Nachlese: %s", mail_id, exc)
 
 
 def mail_deliver(*, mail_id: int) -> str:

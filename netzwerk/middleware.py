@@ -1,8 +1,19 @@
+import logging
+import sys
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views import defaults
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .rules import is_koordination
 
@@ -56,3 +67,54 @@ class KoordinationMfaMiddleware:
         if not (is_koordination(user) or user.is_staff or user.is_superuser):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Ausfall: PostgreSQL or Redis unreachable (issue 15) -----------------------------------------
+# What a request meets while PostgreSQL restarts (a refused or dropped connection), while Redis
+# restarts (the cache's client, or Celery's publish after its retries): a German 503 page that
+# asks the browser to come back, not a 500 that reads as a bug.
+AUSFALL_FEHLER = (
+    OperationalError,
+    InterfaceError,
+    BrokerOperationalError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+# Seconds; a restart of either service takes a few.
+AUSFALL_RETRY_AFTER = 30
+
+logger = logging.getLogger(__name__)
+
+
+def ausfall_response(exc: BaseException) -> HttpResponse:
+    """The 503 page; rendered without the request, so that no context processor asks the
+    database or the cache that just failed."""
+    logger.warning("Dienst nicht erreichbar: %s: %s", exc.__class__.__name__, exc)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(AUSFALL_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+class AusfallMiddleware:
+    """A view that fails because PostgreSQL or Redis is unreachable answers 503 (in DEBUG too)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, AUSFALL_FEHLER):
+            return ausfall_response(exception)
+        return None
+
+
+def server_error(request):
+    """handler500: the same 503 for an outage met outside a view (a middleware's query of the
+    session or the user, the session's save), else Django's 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, AUSFALL_FEHLER):
+        return ausfall_response(exc)
+    return defaults.server_error(request)

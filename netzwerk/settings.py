@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "netzwerk.middleware.KoordinationMfaMiddleware",
+    # PostgreSQL or Redis unreachable: a German 503 page (handler500 in netzwerk/urls.py too).
+    "netzwerk.middleware.AusfallMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -158,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "netzwerk.tasks.heartbeat", "schedule": 60.0},
     "angebote-erinnern": {"task": "akteure.tasks.remind_stale_angebote", "schedule": 86_400.0},
     "postausgang-nachfassen": {"task": "netzwerk.tasks.recover_mails", "schedule": 300.0},
+    # Runs of invitations whose task was lost (konferenzen.einladungen.versande_recover).
+    "versand-nachfassen": {"task": "konferenzen.tasks.recover_versande", "schedule": 300.0},
     "aufbewahrungsfristen": {"task": "netzwerk.tasks.apply_fristen", "schedule": 86_400.0},
     # Hourly, so a member's weekly digest goes out within the hour it falls due; the service
     # sends each member at most one a week.

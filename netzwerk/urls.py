@@ -242,6 +242,8 @@ admin.site.has_permission = lambda request: bool(
 urlpatterns = [
     path("", include((netzwerk_patterns, "netzwerk"))),
     path("akteure/", include("akteure.urls")),
+    path("wegweiser/", include("akteure.wegweiser.urls")),
+    path("api/hsds/", include("akteure.hsds.urls")),
     path("foren/", include("foren.urls")),
     path("konferenzen/", include("konferenzen.urls")),
     path("konto/", include("allauth.urls")),
@@ -250,3 +252,5 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metriken.metrics, name="metrics"),
 ]
+# An outage of PostgreSQL or Redis met outside a view still gets the German 503 page.
+handler500 = "netzwerk.middleware.server_error"

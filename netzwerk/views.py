@@ -129,7 +129,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["storage"] = _storage_check()
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"error: {exc.__class__.__name__}"
-    checks["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) or "none yet"
+    try:  # the cache is Redis too: down, /readyz still answers its JSON
+        checks["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) or "none yet"
+    except Exception as exc:  # noqa: BLE001
+        checks["worker_heartbeat"] = f"error: {exc.__class__.__name__}"
     ready = all(checks[k] in ("ok", "in-process") for k in ("database", "broker", "storage"))
     return JsonResponse(
         {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
