@@ -318,7 +318,8 @@ class Angebotszeit(models.Model):
         ordering = ["wochentag", "beginn"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ende__gt=models.F("beginn")), name="angebotszeit_ende_nach_beginn"
+                condition=models.Q(ende__gt=models.F("beginn")),
+                name="angebotszeit_ende_nach_beginn",
             )
         ]
 
