@@ -19,6 +19,7 @@ from netzwerk.datenschutz import (
 
 from .models import (
     Angebot,
+    Angebotsuebersetzung,
     Datenschutzantrag,
     Einwilligung,
     Import,
@@ -26,6 +27,7 @@ from .models import (
     Organisationseinladung,
     Organisationstyp,
     Person,
+    Wegweiserheft,
 )
 
 
@@ -247,6 +249,15 @@ register(
 )
 not_personal(Organisation, _("Name, Adresse und Kontaktdaten einer Einrichtung, keiner Person"))
 not_personal(Organisationstyp, _("Begriff eines Vokabulars"))
+not_personal(
+    Angebotsuebersetzung, _("Titel und Beschreibung eines Angebots in einer anderen Sprache")
+)
+register_urheber(
+    Wegweiserheft,
+    label=_("Bestellte Wegweiser-Hefte"),
+    user_fields=["created_by"],
+    export=lambda h: {"heft": str(h), "bestellt": h.created_at.isoformat()},
+)
 
 
 def _imports_expire(now, tage: int) -> int:

@@ -323,7 +323,8 @@ def test_removing_a_chapter_with_text_keeps_it_with_its_versions_on_the_outline_
     gliederung = client.get(reverse("netzwerk:konzept-gliederung", args=[konzept.slug]))
     seite = gliederung.content.decode()
     versionen = reverse("netzwerk:kapitel-versionen", args=[konzept.slug, leitbild.pk])
-    assert "Entfernte Kapitel" in seite and f"entfernt am {leitbild.entfernt_am:%d.%m.%Y}" in seite
+    entfernt = timezone.localtime(leitbild.entfernt_am)
+    assert "Entfernte Kapitel" in seite and f"entfernt am {entfernt:%d.%m.%Y}" in seite
     assert versionen in seite
     assert reverse("netzwerk:kapitel-restore", args=[konzept.slug, leitbild.pk]) in seite
     assert reverse("netzwerk:kapitel-rename", args=[konzept.slug, leitbild.pk]) not in seite
