@@ -25,6 +25,7 @@ from akteure.models import (
     Import,
     Organisationseinladung,
     Person,
+    Wegweiserheft,
 )
 from foren.models import (
     Abstimmung,
@@ -287,6 +288,7 @@ def betroffen(welt, client):
         nummer=1, gremium=gremium, period_start=date(2026, 1, 1), period_end=date(2026, 6, 30),
         created_by=user,
     )  # fmt: skip
+    Wegweiserheft.objects.create(created_by=user)
 
     # Ground floor: feedback, back-office log, a sign-in, mails
     Rueckmeldung.objects.create(
