@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from netzwerk.models import Rolle
 from netzwerk.vokabular import nur_aktive_begriffe
 
+from .geo import koordinate_lesen
 from .importer import FELDER
 from .models import Angebot, Import, Organisation
 
@@ -146,7 +147,36 @@ class AntragEntscheidungForm(forms.Form):
         return data
 
 
+class KoordinateField(forms.CharField):
+    """Latitude or longitude as typed in German ("51,5134"); a dot works too (akteure.geo)."""
+
+    def __init__(self, *, art: str, **kwargs):
+        self.art = art
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        # Show stored values the German way: 51,513400.
+        return str(value).replace(".", ",") if value not in (None, "") else value
+
+    def to_python(self, value):
+        try:
+            return koordinate_lesen(super().to_python(value), self.art)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 class OrganisationForm(forms.ModelForm):
+    # Coordinates (WGS84) put the organisation on the district map; without a chosen Sozialraum
+    # the one whose boundary contains the point is set on saving (akteure.services).
+    breite = KoordinateField(
+        art="breite", label=_("Breitengrad"), help_text=_("z. B. 51,513400 (WGS84, Dezimalgrad)")
+    )
+    laenge = KoordinateField(
+        art="laenge", label=_("Längengrad"), help_text=_("z. B. 7,465300 (WGS84, Dezimalgrad)")
+    )
+
     class Meta:
         model = Organisation
         fields = [
@@ -155,6 +185,8 @@ class OrganisationForm(forms.ModelForm):
             "street",
             "postcode",
             "city",
+            "breite",
+            "laenge",
             "sozialraum",
             "website",
             "email",
@@ -170,6 +202,20 @@ class OrganisationForm(forms.ModelForm):
         self.fields["phone"].validators.append(phone_validator)
         self.fields["website"].widget.attrs["placeholder"] = "https://"
         nur_aktive_begriffe(self)  # inactive terms: only where the organisation has them
+        self.fields["sozialraum"].help_text = _(
+            "Leer lassen: mit Koordinaten wählt das Portal den Sozialraum nach den Grenzen."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("breite") is None) != (cleaned.get("laenge") is None) and not (
+            self.has_error("breite") or self.has_error("laenge")
+        ):
+            self.add_error(
+                "laenge" if cleaned.get("laenge") is None else "breite",
+                _("Bitte geben Sie Breiten- und Längengrad an (oder keinen von beiden)."),
+            )
+        return cleaned
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -209,12 +255,15 @@ class AngebotForm(forms.ModelForm):
             "sprachen",
             "languages",
             "cost",
+            "barrierefrei",
+            "leichte_sprache",
             "contact",
             "website",
             "is_public",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
+            "leichte_sprache": forms.Textarea(attrs={"rows": 3}),
             "lebensphasen": forms.CheckboxSelectMultiple,
             "handlungsfelder": forms.CheckboxSelectMultiple,
             "zielgruppen": forms.CheckboxSelectMultiple,

@@ -55,6 +55,8 @@ FELDER: dict[str, list[Feld]] = {
         Feld("email", "E-Mail", max_length=254, synonyms=("mail", "e-mail-adresse")),
         Feld("phone", "Telefon", max_length=40, synonyms=("tel", "telefonnummer")),
         Feld("description", "Beschreibung", max_length=5000, synonyms=("kurzbeschreibung",)),
+        Feld("breite", "Breitengrad", max_length=20, synonyms=("lat", "latitude", "breite")),
+        Feld("laenge", "Längengrad", max_length=20, synonyms=("lon", "lng", "longitude", "laenge")),
     ],
     Import.Art.PERSONEN: [
         Feld("first_name", "Vorname", True, 100),
@@ -192,6 +194,7 @@ class _Lookup:
     def __init__(self, art: str):
         self.typen = {_norm(t.name): t for t in Organisationstyp.objects.filter(active=True)}
         self.sozialraeume = {_norm(s.name): s for s in Sozialraum.objects.filter(active=True)}
+        self.zuordner = None  # the districts' boundaries, loaded on the first coordinates
         self.organisationen = (
             {_norm(o.name): o for o in Organisation.objects.only("pk", "name")}
             if art != Import.Art.ORGANISATIONEN
@@ -255,6 +258,8 @@ def _check_row(art: str, raw: dict[str, str], lookup: _Lookup, where: str, error
         clean["sozialraum"] = _one(
             lookup.sozialraeume, clean["sozialraum"], "Sozialraum", errors, where
         )
+    if art == Import.Art.ORGANISATIONEN:
+        _check_coordinates(clean, lookup, where, errors)
     if "organisation" in clean:
         clean["organisation"] = _one(
             lookup.organisationen, clean["organisation"], "Organisation", errors, where
@@ -279,6 +284,29 @@ def _check_row(art: str, raw: dict[str, str], lookup: _Lookup, where: str, error
                 f"oder kostenpflichtig."
             )
     return clean
+
+
+def _check_coordinates(clean: dict, lookup: _Lookup, where: str, errors: list[str]) -> None:
+    """Breiten-/Längengrad with a German comma or a dot; with them and no Sozialraum given,
+    the Sozialraum whose boundary contains the point (akteure.geo)."""
+    from .geo import koordinate_lesen, zuordner  # geo reads this module's name matching
+
+    falsch = False
+    for name in ("breite", "laenge"):
+        try:
+            clean[name] = koordinate_lesen(clean.get(name, ""), name)
+        except ValueError as exc:
+            errors.append(f"{where}: {exc}")
+            clean[name], falsch = None, True
+    if falsch:
+        return
+    if (clean["breite"] is None) != (clean["laenge"] is None):
+        errors.append(f"{where}: bitte Breiten- und Längengrad angeben (oder keinen von beiden).")
+    elif clean["breite"] is not None and clean.get("sozialraum") is None:
+        if lookup.zuordner is None:
+            lookup.zuordner = zuordner()
+        pk = lookup.zuordner.finde(clean["breite"], clean["laenge"])
+        clean["sozialraum"] = next((s for s in lookup.sozialraeume.values() if s.pk == pk), None)
 
 
 def _duplicate_key(art: str, clean: dict) -> tuple | None:

@@ -16,6 +16,7 @@ from netzwerk.rules import is_koordination
 from netzwerk.services import user_approve
 from netzwerk.text import unique_slug
 
+from .geo import organisation_zuordnen
 from .importer import check, execute, guess_mapping, read_table
 from .models import (
     Angebot,
@@ -27,6 +28,17 @@ from .models import (
     stale_before,
 )
 from .selectors import betroffene_for
+
+
+@transaction.atomic
+def organisation_save(*, form) -> Organisation:
+    """Save an organisation's form. With coordinates and no Sozialraum chosen, it gets the
+    Sozialraum whose boundary contains its point; a chosen one is never overridden."""
+    organisation = form.save(commit=False)
+    organisation_zuordnen(organisation)
+    organisation.save()
+    form.save_m2m()
+    return organisation
 
 
 @transaction.atomic

@@ -12,3 +12,11 @@ def remind_stale_angebote() -> int:
 @shared_task(acks_late=True)
 def run_import(*, import_id: int) -> None:
     services.import_run(import_id=import_id)
+
+
+@shared_task
+def render_wegweiserheft(*, heft_id: int) -> str:
+    """No automatic retry: a booklet that fails shows its error, and a person starts it again."""
+    from . import heft
+
+    return heft.heft_rendern(heft_id)

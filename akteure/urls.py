@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import geo_views, heft_views, views
 
 app_name = "akteure"
 
@@ -39,4 +39,13 @@ urlpatterns = [
     ),
     path("praeventionskette/", views.praeventionskette, name="praeventionskette"),
     path("praeventionskette.svg", views.praeventionskette_svg, name="praeventionskette-svg"),
+    # The printed family guide (issue 16, part D).
+    path("wegweiser-hefte/", heft_views.heft_list, name="heft-list"),
+    path("wegweiser-hefte/<int:pk>/", heft_views.heft_detail, name="heft-detail"),
+    path("wegweiser-hefte/<int:pk>/heft.pdf", heft_views.heft_download, name="heft-download"),
+    path("wegweiser-hefte/<int:pk>/nochmal/", heft_views.heft_retry, name="heft-retry"),
+    path("wegweiser-hefte/<int:pk>/loeschen/", heft_views.heft_delete, name="heft-delete"),
+    # District maps (issue 16, part C)
+    path("sozialraeume/grenzen/", geo_views.grenzen_import, name="grenzen-import"),
+    path("sozialraeume/karte/", geo_views.sozialraum_karte, name="sozialraum-karte"),
 ]

@@ -17,7 +17,7 @@ from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
 from netzwerk.verlauf import verlauf
 
-from . import karte_svg, selectors, services
+from . import karte_svg, karten, selectors, services
 from .filters import AngebotFilter, OrganisationFilter
 from .forms import (
     AngebotForm,
@@ -30,6 +30,8 @@ from .forms import (
 )
 from .importer import ImportFehler
 from .models import Angebot, Datenschutzantrag, Einwilligung, Import, Organisation, Person
+from .wegweiser.forms import AngebotZusatz
+from .wegweiser.services import angebot_update_mit_zusatz
 
 PAGE_SIZE = 25
 
@@ -126,7 +128,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.organisation_save(form=form)
         messages.success(request, _("Die Angaben Ihrer Organisation sind gespeichert."))
         return redirect(organisation)
     return render(
@@ -198,12 +200,12 @@ def angebot_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "akteure/angebot_detail.html", context)
 
 
-def _angebot_form_page(request, form, organisation, angebot=None) -> HttpResponse:
+def _angebot_form_page(request, form, organisation, angebot=None, zusatz=None) -> HttpResponse:
     return render(
         request,
         "akteure/angebot_form.html",
-        {"form": form, "organisation": organisation, "angebot": angebot},
-        status=400 if form.errors else 200,
+        {"form": form, "organisation": organisation, "angebot": angebot, "zusatz": zusatz},
+        status=400 if form.errors or (zusatz and zusatz.errors) else 200,
     )
 
 
@@ -243,11 +245,13 @@ def angebot_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request, Angebot.objects.select_related("organisation"), "akteure.edit_angebot", slug=slug
     )
     form = AngebotForm(request.POST or None, instance=angebot, organisation=angebot.organisation)
-    if request.method == "POST" and form.is_valid():
-        services.angebot_update(form=form)
+    # Times and translations for the family guide (akteure.wegweiser), saved with the offer.
+    zusatz = AngebotZusatz(request.POST or None, angebot=angebot)
+    if request.method == "POST" and all([form.is_valid(), zusatz.is_valid()]):
+        angebot_update_mit_zusatz(form=form, zusatz=zusatz)
         messages.success(request, _("Das Angebot ist gespeichert und als aktuell bestätigt."))
         return redirect(angebot)
-    return _angebot_form_page(request, form, angebot.organisation, angebot)
+    return _angebot_form_page(request, form, angebot.organisation, angebot, zusatz)
 
 
 @require_POST
@@ -281,6 +285,15 @@ def praeventionskette(request: HttpRequest) -> HttpResponse:
             rows=([row["phase"].name, *[c["n"] for c in row["cells"]]] for row in karte["rows"]),
         )
     karte["sozialraeume"] = Sozialraum.objects.all()
+    # The gaps per Sozialraum as a choropleth map beside the same figures as a table (part C).
+    karte["luecken_je_sozialraum"] = karten.luecken_je_sozialraum(user=request.user)
+    seite = reverse("akteure:praeventionskette")
+    karte["luecken_karte"] = karten.luecken_karte(
+        karte["luecken_je_sozialraum"],
+        gewaehlt=karte["sozialraum"].pk if karte["sozialraum"] else None,
+        link=lambda s: f"{seite}?sozialraum={s.slug}",
+    )
+    karte["luecken_auf_karte"] = any(r.auf_karte for r in karte["luecken_je_sozialraum"])
     return render(request, "akteure/praeventionskette.html", karte)
 
 

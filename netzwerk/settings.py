@@ -370,8 +370,21 @@ LOGGING = {
 # --- Akteure -----------------------------------------------------------------------------------
 # An offer not confirmed by its owner for this long is marked stale, and its owner reminded.
 ANGEBOT_STALE_AFTER_DAYS = env.int("ANGEBOT_STALE_AFTER_DAYS", default=365)
+# The family guide (/wegweiser/) marks offers not confirmed for this long, and hides them after
+# the second period.
+WEGWEISER_MARKIEREN_TAGE = env.int("WEGWEISER_MARKIEREN_TAGE", default=ANGEBOT_STALE_AFTER_DAYS)
+WEGWEISER_AUSBLENDEN_TAGE = env.int(
+    "WEGWEISER_AUSBLENDEN_TAGE", default=2 * WEGWEISER_MARKIEREN_TAGE
+)
 # At most one reminder per offer in this period.
 ANGEBOT_REMINDER_PERIOD_DAYS = env.int("ANGEBOT_REMINDER_PERIOD_DAYS", default=30)
+# Open data (HSDS 3.0, akteure.hsds): requests per client address and minute, and the Land of
+# every address (HSDS requires state_province).
+HSDS_ANFRAGEN_PRO_MINUTE = env.int("HSDS_ANFRAGEN_PRO_MINUTE", default=120)
+HSDS_BUNDESLAND = env.str("HSDS_BUNDESLAND", default="Nordrhein-Westfalen")
+# The licence the town publishes the open data under (named in the feed and the package).
+HSDS_LIZENZ = env.str("HSDS_LIZENZ", default="dl-de/by-2-0")
+HSDS_LIZENZ_URL = env.str("HSDS_LIZENZ_URL", default="https://www.govdata.de/dl-de/by-2-0")
 # Contact data of persons without activity for this long is flagged for review (DSGVO).
 PERSON_RETENTION_DAYS = env.int("PERSON_RETENTION_DAYS", default=730)
 # Retention periods (netzwerk.datenschutz.fristen, applied daily by netzwerk.tasks.apply_fristen,

@@ -513,6 +513,31 @@ def _gremium_einladung(welt, email: str = "offen@test.example"):
     return einladung
 
 
+def _heft(welt, *, alt: bool = False, neu: bool = False) -> dict:
+    """Part D: a finished booklet for the whole town, the newest (public) or an older one; neu: a
+    failed one of its own, for deleting."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from akteure.models import Wegweiserheft
+
+    if neu:
+        return {"pk": Wegweiserheft.objects.create(status="fehler", fehler="kaputt").pk}
+    finished_at = datetime(2026, 1 if alt else 6, 1, tzinfo=UTC)
+    heft = Wegweiserheft.objects.filter(status="fertig", finished_at=finished_at).first()
+    if heft is None:
+        content = b"%PDF-1.7 Heft"
+        heft = Wegweiserheft.objects.create(
+            status="fertig", finished_at=finished_at, seiten=1,
+            datei=default_storage.save("wegweiser/matrix.pdf", ContentFile(content)),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )  # fmt: skip
+    return {"pk": heft.pk}
+
+
 def _konto(welt) -> dict:
     """An account for the coordination's account pages (deactivated and reactivated there)."""
     from netzwerk.models import User
@@ -647,6 +672,10 @@ MATRIX = [
     ),
     Case("akteure:praeventionskette", PUBLIC),
     Case("akteure:praeventionskette-svg", PUBLIC),
+    # --- Issue 16, part C: district maps (boundary import and the coordinators' map) ---
+    Case("akteure:grenzen-import", KOORDINATION_ONLY),
+    Case("akteure:sozialraum-karte", KOORDINATION_ONLY),
+    # --- end part C ---
     Case("foren:forum-list", PUBLIC),
     Case("foren:forum-detail", PUBLIC, kwargs=lambda w: {"slug": w.forum_public.slug}),
     Case(
@@ -662,6 +691,17 @@ MATRIX = [
         },
         kwargs=lambda w: {"slug": w.forum_members.slug},
         note="a members-only forum does not exist for non-members",
+    ),
+    # --- Issue 16, part A: the family guide (akteure/wegweiser), public; internal offers and
+    # those past the guide's second period exist for nobody there ---
+    Case("wegweiser:angebot-list", PUBLIC),
+    Case("wegweiser:angebot-list", PUBLIC, data={"alter": "4", "sprache": "ar", "kostenlos": "1"}),
+    Case("wegweiser:angebot-detail", PUBLIC, kwargs=lambda w: {"uuid": w.angebot_public.uuid}),
+    Case(
+        "wegweiser:angebot-detail",
+        {**dict.fromkeys(ROLES, 404), "koordination_ohne_2fa": 302},
+        kwargs=lambda w: {"uuid": w.angebot_intern.uuid},
+        note="an offer for members only is not in the guide, not even for members",
     ),
     # --- Foren ---
     Case("foren:forum-create", KOORDINATION_ONLY),
@@ -1171,6 +1211,43 @@ MATRIX = [
         kwargs=_bericht_token,
         note="the public link: anyone who has it",
     ),  # fmt: skip
+    # --- Issue 16, part D: the printed family guide (akteure/heft_views.py). The coordination
+    # orders and manages; the newest finished booklet of a scope is public material ---
+    Case("akteure:heft-list", KOORDINATION_ONLY),
+    Case(
+        "akteure:heft-list",
+        {**NOBODY_BUT, "koordination": 302},
+        method="post",
+        data={"sozialraum": ""},
+        note="ordering one for the whole town, then to its status page",
+    ),
+    Case("akteure:heft-detail", KOORDINATION_ONLY, kwargs=lambda w: _heft(w)),
+    Case(
+        "akteure:heft-download",
+        PUBLIC,
+        kwargs=lambda w: _heft(w),
+        note="the newest edition: only public offers and consented contacts",
+    ),
+    Case(
+        "akteure:heft-download",
+        {**NOBODY_BUT, "koordination": 200},
+        kwargs=lambda w: _heft(w, alt=True),
+        note="an older edition: the coordination's archive",
+    ),
+    Case(
+        "akteure:heft-retry",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=lambda w: _heft(w),
+        method="post",
+        note="a finished one stays as it is",
+    ),
+    Case(
+        "akteure:heft-delete",
+        {**NOBODY_BUT, "koordination": 302},
+        kwargs=lambda w: _heft(w, neu=True),
+        method="post",
+    ),
+    # --- end part D ---
     # --- allauth: accounts ---
     Case("account_login", ENTRANCE),
     Case("account_signup", ENTRANCE),
@@ -1489,7 +1566,42 @@ MATRIX = [
     Case("mfa_view_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
     Case("mfa_download_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
     Case("mfa_reauthenticate", {**dict.fromkeys(ROLES, 302), "koordination": 200}),
+    # --- Part B (issue 16): open data as HSDS 3.0, read-only and public; a coordinator without
+    # TOTP is sent to set it up, as on every public page (the feed is read anonymously). ---
+    *(
+        Case(f"hsds:{name}", PUBLIC)
+        for name in (
+            "root",
+            "profil",
+            "service-list",
+            "organization-list",
+            "service-at-location-list",
+            "taxonomy-list",
+            "taxonomy-term-list",
+            "datapackage",
+        )
+    ),
+    Case("hsds:service-detail", PUBLIC, kwargs=lambda w: {"id": w.angebot_public.uuid}),
+    Case("hsds:organization-detail", PUBLIC, kwargs=lambda w: {"id": w.organisation.uuid}),
+    Case("hsds:service-at-location-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_sal(w)}),
+    Case("hsds:taxonomy-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_taxonomy()}),
+    Case("hsds:taxonomy-term-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_taxonomy(term=True)}),
 ]
+
+
+def _hsds_sal(welt) -> str:
+    from akteure.hsds.profil import derived_id
+
+    welt.organisation.street, welt.organisation.city = "Lindenstraße 1", "Musterstadt"
+    welt.organisation.save(update_fields=["street", "city"])
+    return derived_id(welt.angebot_public.uuid, "service_at_location")
+
+
+def _hsds_taxonomy(term: bool = False) -> str:
+    from akteure.hsds.profil import barrierefrei_term_id, taxonomy_id
+
+    return barrierefrei_term_id() if term else taxonomy_id("merkmale")
+
 
 # The Django admin is one guarded area: its ~70 URLs share the admin site's staff check, which
 # test_the_back_office_is_only_for_staff walks for every URL without parameters.

@@ -15,6 +15,9 @@ class Command(BaseCommand):
             raise CommandError("Demo-Daten nur im Entwicklungsmodus (DEBUG an), nie im Betrieb.")
         # Floor by floor, as the apps depend on each other; each later capability adds its part.
         from akteure import demo as akteure_demo
+        from akteure import geo_demo, heft_demo
+        from akteure.hsds import demo as hsds_demo
+        from akteure.wegweiser import demo as wegweiser_demo
         from foren import demo as foren_demo
         from konferenzen import demo as konferenzen_demo
         from netzwerk import demo as netzwerk_demo
@@ -22,9 +25,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = netzwerk_demo.build()
             akteure_demo.build(users)
+            # The family guide (issue 16): boundaries and coordinates, then what families see.
+            geo_demo.build(users)
+            wegweiser_demo.build(users)
+            hsds_demo.build(users)
             foren_demo.build(users)
             konferenzen_demo.build(users)
             netzwerk_demo.berichte(users)
+            heft_demo.build(users)
         if not quiet:
             self.stdout.write(logins_text())
 
