@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from netzwerk.models import Sozialraum
+from netzwerk.pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
 
 from .models import Angebot, Einwilligung, Wegweiserheft, stale_before
 
@@ -32,10 +33,6 @@ Status = Wegweiserheft.Status
 # A booklet that has waited or run this long without finishing may be started again (the worker
 # that had it is presumed dead), as for the status reports.
 HAENGT_NACH = timedelta(minutes=15)
-
-
-class Pruefsummenfehler(Exception):
-    """The stored file is not the one that was rendered."""
 
 
 # --- ordering, rendering, retry --------------------------------------------------------------
@@ -139,12 +136,7 @@ def heft_loeschen(*, heft: Wegweiserheft) -> None:
 
 def heft_datei(heft: Wegweiserheft) -> bytes:
     """The finished file, checked against the checksum taken when it was rendered."""
-    with default_storage.open(heft.datei.name, "rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != heft.sha256:
-        logger.error("Wegweiser-Heft %s: Prüfsumme stimmt nicht", heft.pk)
-        raise Pruefsummenfehler(heft.pk)
-    return content
+    return gespeichert_lesen(heft.datei.name, heft.sha256, f"Wegweiser-Heft {heft.pk}")
 
 
 # --- reads ------------------------------------------------------------------------------------

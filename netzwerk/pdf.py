@@ -7,6 +7,7 @@ portal) is refused and logged, so no text in a document can make the worker load
 """
 
 import gc
+import hashlib
 import logging
 import threading
 from contextlib import contextmanager
@@ -92,6 +93,23 @@ def _seltener_aufraeumen():
             _gc_renders -= 1
             if _gc_renders == 0:
                 gc.set_threshold(*_gc_thresholds)
+
+
+class Pruefsummenfehler(Exception):
+    """The stored file is not the one that was rendered."""
+
+
+def gespeichert_lesen(name: str, sha256: str, bezeichnung: str) -> bytes:
+    """A stored PDF (report, printed guide), checked against the checksum taken when it was
+    rendered; FileNotFoundError if it is gone."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        logger.error("%s: Prüfsumme stimmt nicht", bezeichnung)
+        raise Pruefsummenfehler(bezeichnung)
+    return content
 
 
 class Pdf(bytes):

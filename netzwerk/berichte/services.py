@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..konzepte.models import Gremium, Konzept
+from ..pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
 from .models import Sachstandsbericht
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,6 @@ SCHRITTE = [
 # that had it is presumed dead).
 HAENGT_NACH = timedelta(minutes=15)
 FRUEHESTER_BEGINN = date(2000, 1, 1)
-
-
-class Pruefsummenfehler(Exception):
-    """The stored file is not the one that was rendered."""
 
 
 def bericht_create(
@@ -198,12 +195,9 @@ def bericht_oeffentlich(*, bericht: Sachstandsbericht, public: bool) -> Sachstan
 
 def bericht_datei(bericht: Sachstandsbericht) -> bytes:
     """The finished file, checked against the checksum taken when it was rendered."""
-    with default_storage.open(bericht.file.name, "rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != bericht.sha256:
-        logger.error("Sachstandsbericht %s: Prüfsumme stimmt nicht", bericht.nummer)
-        raise Pruefsummenfehler(bericht.nummer)
-    return content
+    return gespeichert_lesen(
+        bericht.file.name, bericht.sha256, f"Sachstandsbericht {bericht.nummer}"
+    )
 
 
 def standard_zeitraum(heute: date) -> tuple[date, date]:
