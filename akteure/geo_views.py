@@ -49,7 +49,7 @@ def _optionen(token: str, datei: geo.Grenzdatei, data=None) -> GrenzenOptionenFo
     return GrenzenOptionenForm(data, initial=initial, datei=datei)
 
 
-@require_perm("akteure.import")
+@require_perm("akteure.manage_grenzen")
 def grenzen_import(request: HttpRequest) -> HttpResponse:
     """GET: the upload. POST with a file: read it, show the choices and the preview. POST with
     the choices: preview again, or (aktion=importieren) import and go to the map."""
@@ -131,7 +131,7 @@ def _meldung(ergebnis: geo.Ergebnis) -> str:
     return "; ".join(teile) + "."
 
 
-@require_perm("akteure.import")
+@require_perm("akteure.manage_grenzen")
 def sozialraum_karte(request: HttpRequest) -> HttpResponse:
     rows = karten.uebersicht()
     liste = reverse("akteure:organisation-list")

@@ -25,8 +25,8 @@ from . import heft as hefte
 from .models import Wegweiserheft
 
 Status = Wegweiserheft.Status
-# The coordination orders and manages booklets (the same right as the imports of the registry).
-VERWALTEN = "akteure.import"
+# The coordination orders and manages booklets.
+VERWALTEN = "akteure.order_heft"
 
 
 class HeftForm(forms.Form):

@@ -32,3 +32,6 @@ rules.add_perm("akteure.see_history", is_koordination)
 rules.add_perm("akteure.see_consents", is_koordination)
 rules.add_perm("akteure.manage_personen", is_koordination)
 rules.add_perm("akteure.import", is_koordination)
+# Issue 16: the Sozialraum boundaries and their overview map, and the printed guide.
+rules.add_perm("akteure.manage_grenzen", is_koordination)
+rules.add_perm("akteure.order_heft", is_koordination)

@@ -27,6 +27,8 @@ EXEMPT_URL_NAMES = {
     "account_email",
 }
 EXEMPT_URL_PREFIXES = ("mfa_",)
+# Machine-read open data: a redirect to an HTML set-up page would only break the client.
+EXEMPT_NAMESPACES = {"hsds"}
 
 
 class KoordinationMfaMiddleware:
@@ -62,6 +64,8 @@ class KoordinationMfaMiddleware:
         if not match.namespace and (
             name in EXEMPT_URL_NAMES or name.startswith(EXEMPT_URL_PREFIXES)
         ):
+            return False
+        if match.namespace in EXEMPT_NAMESPACES:
             return False
         # Staff and superusers too: they reach the back office, whatever their approval says.
         if not (is_koordination(user) or user.is_staff or user.is_superuser):

@@ -1566,10 +1566,10 @@ MATRIX = [
     Case("mfa_view_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
     Case("mfa_download_recovery_codes", {**dict.fromkeys(ROLES, 404), "anonym": 302}),
     Case("mfa_reauthenticate", {**dict.fromkeys(ROLES, 302), "koordination": 200}),
-    # --- Part B (issue 16): open data as HSDS 3.0, read-only and public; a coordinator without
-    # TOTP is sent to set it up, as on every public page (the feed is read anonymously). ---
+    # --- Part B (issue 16): open data as HSDS 3.0, read-only and open to everybody; a coordinator
+    # without TOTP gets the JSON too (a redirect to an HTML set-up page would break a client). ---
     *(
-        Case(f"hsds:{name}", PUBLIC)
+        Case(f"hsds:{name}", ALL)
         for name in (
             "root",
             "profil",
@@ -1581,11 +1581,11 @@ MATRIX = [
             "datapackage",
         )
     ),
-    Case("hsds:service-detail", PUBLIC, kwargs=lambda w: {"id": w.angebot_public.uuid}),
-    Case("hsds:organization-detail", PUBLIC, kwargs=lambda w: {"id": w.organisation.uuid}),
-    Case("hsds:service-at-location-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_sal(w)}),
-    Case("hsds:taxonomy-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_taxonomy()}),
-    Case("hsds:taxonomy-term-detail", PUBLIC, kwargs=lambda w: {"id": _hsds_taxonomy(term=True)}),
+    Case("hsds:service-detail", ALL, kwargs=lambda w: {"id": w.angebot_public.uuid}),
+    Case("hsds:organization-detail", ALL, kwargs=lambda w: {"id": w.organisation.uuid}),
+    Case("hsds:service-at-location-detail", ALL, kwargs=lambda w: {"id": _hsds_sal(w)}),
+    Case("hsds:taxonomy-detail", ALL, kwargs=lambda w: {"id": _hsds_taxonomy()}),
+    Case("hsds:taxonomy-term-detail", ALL, kwargs=lambda w: {"id": _hsds_taxonomy(term=True)}),
 ]
 
 
