@@ -85,6 +85,7 @@ def heft_rendern(heft_id: int, *, now: datetime | None = None) -> str:
             sha256=sha256,
             seiten=pdf.pages,
             angebote=inhalt.anzahl,
+            kontakte=inhalt.kontakte,
             finished_at=timezone.now(),
         )
         if not done:
@@ -132,6 +133,35 @@ def heft_loeschen(*, heft: Wegweiserheft) -> None:
     heft.delete()
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def hefte_mit_kontakt(person_ids) -> list[Wegweiserheft]:
+    """The finished booklets that print any of these persons as a contact. Read in Python: the
+    booklets are a few dozen, and SQLite has no JSON containment lookup."""
+    gesucht = set(person_ids)
+    fertig = Wegweiserheft.objects.filter(status=Status.FERTIG).exclude(kontakte=[])
+    return [h for h in fertig if gesucht.intersection(h.kontakte)]
+
+
+def hefte_ersetzen(person_ids) -> int:
+    """A contact's consent to the public directory withdrawn, or her data erased: every finished
+    booklet naming her goes with its file, older editions included, and each scope whose public
+    edition was among them gets a new one, rendered without her (ordered in the name of whoever
+    ordered the old one). Returns the number of booklets removed."""
+    betroffen = hefte_mit_kontakt(person_ids)
+    if not betroffen:
+        return 0
+    pks = [h.pk for h in betroffen]
+    oeffentlich = set(hefte_aktuell().filter(pk__in=pks).values_list("pk", flat=True))
+    for heft in betroffen:
+        if heft.pk in oeffentlich:
+            neu = Wegweiserheft.objects.create(
+                sozialraum_id=heft.sozialraum_id, created_by_id=heft.created_by_id
+            )
+            _dispatch(neu)
+        heft_loeschen(heft=heft)
+    logger.info("Wegweiser-Hefte %s ersetzt (Kontaktperson ohne Einwilligung)", pks)
+    return len(betroffen)
 
 
 def heft_datei(heft: Wegweiserheft) -> bytes:
@@ -246,6 +276,13 @@ class Heftinhalt:
     karte: str  # data: URL of the district map's SVG, or "" (no map module, no boundaries)
     bezirke: list[tuple[Sozialraum, int]]
     anzahl: int
+
+    @property
+    def kontakte(self) -> list[int]:
+        """The pks of the persons printed as contacts."""
+        return sorted(
+            {e.kontakt.pk for a in self.abschnitte for e in a.eintraege if e.kontakt is not None}
+        )
 
     @property
     def kuerzel(self) -> str:

@@ -377,6 +377,10 @@ class Wegweiserheft(models.Model):
     seiten = models.PositiveIntegerField(_("Seiten"), default=0)
     angebote = models.PositiveIntegerField(_("Angebote"), default=0)
     fehler = models.TextField(_("Fehler"), blank=True)
+    # Who the file names (the pks of the consenting contact persons it prints): a withdrawn
+    # consent or an erasure finds the booklets to replace without opening any PDF.
+    kontakte = models.JSONField(_("genannte Kontaktpersonen"), default=list, blank=True,
+                                editable=False)  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("bestellt von"), null=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -17,6 +17,7 @@ from netzwerk.datenschutz import (
     register_verlauf,
 )
 
+from . import heft as hefte
 from .models import (
     Angebot,
     Angebotsuebersetzung,
@@ -252,11 +253,35 @@ not_personal(Organisationstyp, _("Begriff eines Vokabulars"))
 not_personal(
     Angebotsuebersetzung, _("Titel und Beschreibung eines Angebots in einer anderen Sprache")
 )
-register_urheber(
+
+
+def _heft_rows(b: Betroffene):
+    genannt = hefte.hefte_mit_kontakt(_person_rows(b).values_list("pk", flat=True))
+    return Wegweiserheft.objects.filter(b.user_q("created_by") | Q(pk__in=[h.pk for h in genannt]))
+
+
+def _heft_erase(queryset, b: Betroffene, now) -> None:
+    # Who ordered stays (the account shows "Gelöschte Person"); a booklet printing her as a
+    # contact goes, and its scope gets a new edition without her.
+    hefte.hefte_ersetzen(_person_rows(b).values_list("pk", flat=True))
+
+
+register(
     Wegweiserheft,
-    label=_("Bestellte Wegweiser-Hefte"),
-    user_fields=["created_by"],
-    export=lambda h: {"heft": str(h), "bestellt": h.created_at.isoformat()},
+    label=_("Wegweiser-Hefte (bestellt oder als Kontakt genannt)"),
+    fields=["created_by", "kontakte"],
+    rows=_heft_rows,
+    loeschung=Loeschung.BEHALTEN,
+    grund=_(
+        "Bestellte Hefte bleiben als Nachweis und zeigen „Gelöschte Person“; Hefte, die die "
+        "Person als Kontakt nennen, werden mit ihrer Datei gelöscht und ohne sie neu erstellt."
+    ),
+    erase=_heft_erase,
+    export=lambda h: {
+        "heft": str(h),
+        "bestellt": h.created_at.isoformat(),
+        "fertig": h.finished_at.isoformat() if h.finished_at else None,
+    },
 )
 
 

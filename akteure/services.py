@@ -16,6 +16,7 @@ from netzwerk.rules import is_koordination
 from netzwerk.services import user_approve
 from netzwerk.text import unique_slug
 
+from . import heft as hefte
 from .geo import organisation_zuordnen
 from .importer import check, execute, guess_mapping, read_table
 from .models import (
@@ -156,10 +157,14 @@ def angebote_remind_stale(*, now=None) -> int:
 @transaction.atomic
 def einwilligung_withdraw(*, einwilligung) -> None:
     """Withdrawn consent takes the person off every public place at once: the public pages ask
-    for an active consent on every request, nothing is cached."""
+    for an active consent on every request, nothing is cached; printed guides naming her are
+    rendered again without her."""
     if einwilligung.withdrawn_at is None:
         einwilligung.withdrawn_at = timezone.now()
         einwilligung.save(update_fields=["withdrawn_at"])
+    # The printed guides are files, not pages: those naming the person are replaced.
+    if not Person.objects.with_public_consent().filter(pk=einwilligung.person_id).exists():
+        hefte.hefte_ersetzen([einwilligung.person_id])
 
 
 @transaction.atomic

@@ -17,7 +17,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from akteure import heft as hefte
-from akteure.models import Einwilligung, Wegweiserheft
+from akteure import services
+from akteure.models import Einwilligung, Person, Wegweiserheft
+from akteure.selectors import betroffene_for
+from netzwerk import datenschutz
 from netzwerk.models import Lebensphase, Sozialraum
 
 from ..factories import AngebotFactory, OrganisationFactory, PersonFactory
@@ -341,6 +344,54 @@ def test_deleting_a_booklet_removes_its_file(
         response = client_as("koordination").post(reverse("akteure:heft-delete", args=[heft.pk]))
     assert response.status_code == 302
     assert not Wegweiserheft.objects.exists() and not default_storage.exists(name)
+
+
+def test_withdrawn_consent_replaces_every_booklet_that_names_the_contact(
+    welt, stadt, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    alt = _bestellen(welt, stadt.nord, capture)  # an older edition: the coordination's archive
+    neu = _bestellen(welt, stadt.nord, capture)  # the public one
+    sued = _bestellen(welt, stadt.sued, capture)  # names nobody
+    karla = Person.objects.get(last_name="Zustimmung")
+    assert alt.kontakte == neu.kontakte == [karla.pk] and sued.kontakte == []
+    assert "Karla Zustimmung" in "\n".join(_seiten(hefte.heft_datei(neu)))
+    dateien = [alt.datei.name, neu.datei.name]
+    with capture(execute=True):
+        services.einwilligung_withdraw(einwilligung=karla.einwilligungen.get())
+    assert not Wegweiserheft.objects.filter(pk__in=[alt.pk, neu.pk]).exists()
+    assert not any(default_storage.exists(name) for name in dateien)
+    ersatz = hefte.heft_aktuell(stadt.nord)
+    assert ersatz.status == Status.FERTIG and ersatz.kontakte == []
+    assert ersatz.created_by == welt.users["koordination"]  # in the name of the old order
+    text = "\n".join(_seiten(hefte.heft_datei(ersatz)))
+    assert "Lesepaten Nord" in text and "Zustimmung" not in text
+    assert list(Wegweiserheft.objects.exclude(pk=ersatz.pk)) == [sued]
+
+
+def test_erasing_a_contact_deletes_the_booklets_naming_her_and_keeps_the_orders(
+    welt, stadt, django_capture_on_commit_callbacks
+):
+    karla = Person.objects.get(last_name="Zustimmung")
+    now = timezone.now()
+
+    def fertig(kontakte, alter, **kwargs):
+        name = default_storage.save("wegweiser/test.pdf", ContentFile(b"%PDF-1.7"))
+        return Wegweiserheft.objects.create(
+            status=Status.FERTIG, datei=name, kontakte=kontakte, sozialraum=stadt.nord,
+            finished_at=now - timedelta(days=alter), **kwargs,
+        )  # fmt: skip
+
+    genannt = fertig([karla.pk], alter=30)
+    # The public edition no longer names her: nothing is ordered again.
+    ohne = fertig([], alter=1)
+    plan = datenschutz.plan(betroffene_for(person=karla))  # the confirmation page's counts
+    assert {s.datenart.model: s.anzahl for s in plan}[Wegweiserheft] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_erase(person=karla)
+    assert not Wegweiserheft.objects.filter(pk=genannt.pk).exists()
+    assert not default_storage.exists(genannt.datei.name)
+    assert list(Wegweiserheft.objects.all()) == [ohne]
 
 
 def test_the_list_needs_as_many_queries_for_12_booklets_as_for_2(welt, client_as):
