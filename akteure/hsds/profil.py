@@ -110,6 +110,19 @@ def _path(name: str, slug: str) -> str:
     return _pattern(name).replace("--slug--", slug)
 
 
+NULL_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+@cache
+def _guide_pattern() -> str:
+    return reverse("wegweiser:angebot-detail", kwargs={"uuid": NULL_UUID})
+
+
+def guide_path(angebot: Angebot) -> str:
+    """The offer's page in the family guide, which shows exactly what the feed publishes."""
+    return _guide_pattern().replace(NULL_UUID, str(angebot.uuid))
+
+
 def term_description(key: str, term) -> str:
     if key == "lebensphasen":
         von, bis = term.alter_von, term.alter_bis
@@ -259,7 +272,7 @@ def service_base(angebot: Angebot, base_url: str) -> dict:
             "organization_id": str(angebot.organisation.uuid),
             "name": angebot.title,
             "description": angebot.description,
-            "url": angebot.website or base_url + _path("akteure:angebot-detail", angebot.slug),
+            "url": angebot.website or base_url + guide_path(angebot),
             "email": angebot.organisation.email,
             "status": "active",
             "fees_description": _label(Angebot.Kosten, angebot.cost),
@@ -363,13 +376,19 @@ def _term_of(key: str, term) -> dict:
     return term._hsds_term
 
 
+def raum_von(angebot: Angebot):
+    """The offer's Sozialraum, else its organisation's: the same rule as the guide's filter and
+    the printed guide's chapters."""
+    return angebot.sozialraum or angebot.organisation.sozialraum
+
+
 def _attributes(angebot: Angebot) -> list[dict]:
     out = []
     for key, _name, _d, link_type, field in TAXONOMIEN:
         if field is None:
             continue
         if field == "sozialraum":
-            terms = [angebot.sozialraum] if angebot.sozialraum else []
+            terms = [raum] if (raum := raum_von(angebot)) else []
         else:
             terms = getattr(angebot, f"hsds_{field}")
         out += [_attribute(angebot, key, _term_of(key, t), link_type) for t in terms]
@@ -379,7 +398,7 @@ def _attributes(angebot: Angebot) -> list[dict]:
 
 
 def _service_areas(angebot: Angebot) -> list[dict]:
-    raum = angebot.sozialraum
+    raum = raum_von(angebot)
     if raum is None:
         return []
     obj = {

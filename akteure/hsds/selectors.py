@@ -192,6 +192,7 @@ def _term_q(term: str) -> Q:
         | Q(handlungsfelder__uuid=term)
         | Q(zielgruppen__uuid=term)
         | Q(sozialraum__uuid=term)
+        | Q(sozialraum__isnull=True, organisation__sozialraum__uuid=term)
     )
 
 
@@ -200,7 +201,7 @@ def _taxonomy_q(taxonomy: str) -> Q:
     if field is None:
         return Q(barrierefrei=True)
     if field == "sozialraum":
-        return Q(sozialraum__isnull=False)
+        return Q(sozialraum__isnull=False) | Q(organisation__sozialraum__isnull=False)
     through = getattr(Angebot, field).through
     return Q(Exists(through.objects.filter(angebot=OuterRef("pk"))))
 
