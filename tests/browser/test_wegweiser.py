@@ -7,15 +7,19 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def wegweiser(transactional_db, settings):
-    from django.core.management import call_command
-
+def wegweiser(transactional_db):
+    from akteure import demo as akteure_demo
+    from akteure import geo_demo
     from akteure.models import Angebot
     from akteure.wegweiser import demo
+    from netzwerk import demo as netzwerk_demo
 
-    settings.DEBUG = True  # demo data is for development only
-    call_command("demo_data", quiet=True)
-    demo.build({})
+    # The demo town's floors the guide stands on (demo_data builds these first), not the
+    # forums, events and reports above them.
+    users = netzwerk_demo.build()
+    akteure_demo.build(users)
+    geo_demo.build(users)
+    demo.build(users)
     return Angebot.objects.get(slug=demo.KURS_SLUG)
 
 
