@@ -86,8 +86,7 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
         vok = Vokabular.laden()
         form = SucheForm(request.GET, vok=vok)
         suche = form.suche()
-        seiten, facetten = selectors.treffer(suche, vok, sprache, now)
-        page = seiten.get_page(request.GET.get("page"))
+        page, facetten = selectors.treffer(suche, vok, sprache, now, seite=request.GET.get("page"))
         markieren_vor = selectors.markieren_vor(now)
         for angebot in page.object_list:
             _darstellen(angebot, sprache, markieren_vor)

@@ -134,6 +134,34 @@ def test_the_counts_say_what_choosing_an_option_would_give(client, stadt):
     assert _counts(response, "wochentage")["0"] == 1  # its own group stays open
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"alter": 4, "kostenlos": "1"}, {"sozialraum": "nord", "barrierefrei": "1", "alter": 4}, {}],
+)
+def test_each_count_is_the_number_of_results_that_choosing_it_gives(client, stadt, params):
+    """The facet counts, however the statement computes them (a lateral join on PostgreSQL
+    with two filter groups or more, a plain join otherwise), against the searches themselves."""
+    response = client.get(LIST, params)
+    for facette, param in [
+        ("lebensphasen", "phase"), ("handlungsfelder", "thema"),
+        ("sprachen", "angebotssprache"), ("wochentage", "tag"), ("tageszeiten", "zeit"),
+    ]:  # fmt: skip
+        for value, n in _counts(response, facette).items():
+            gewaehlt = client.get(LIST, {**params, param: value})
+            assert gewaehlt.context["page"].paginator.count == n, (facette, value)
+    assert response.context["page"].paginator.count == len(_alle_titel(client, params))
+
+
+def _alle_titel(client, params) -> list[str]:
+    titel, seite = [], 1
+    while True:
+        response = client.get(LIST, {**params, "page": seite})
+        titel += [a.title for a in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            return titel
+        seite += 1
+
+
 def test_internal_offers_are_never_shown(client, stadt):
     assert "Fallbesprechung" not in _titel(client.get(LIST))
     assert client.get(_detail(stadt.intern)).status_code == 404
@@ -256,6 +284,37 @@ def test_the_query_count_does_not_grow_with_the_results(
         response = client.get(LIST, params)
     assert len(response.context["page"].object_list) == 20
     assert few <= 20
+
+
+def test_pages_follow_the_title_order_and_a_page_out_of_range_gives_the_last(client, stadt):
+    for i in range(23):
+        a = AngebotFactory(organisation=stadt.org, title=f"Kurs {i:02}", sozialraum=stadt.sued)
+        a.lebensphasen.set([stadt.schule])
+    params = {"alter": 7, "sozialraum": "sued"}
+    erste = client.get(LIST, params).context["page"]
+    zweite = client.get(LIST, {**params, "page": 2}).context["page"]
+    assert [a.title for a in erste.object_list] == [f"Kurs {i:02}" for i in range(20)]
+    assert [a.title for a in zweite.object_list] == ["Kurs 20", "Kurs 21", "Kurs 22"]
+    assert (erste.paginator.count, erste.paginator.num_pages) == (23, 2)
+    weg = client.get(LIST, {**params, "page": 99}).context["page"]
+    assert weg.number == 2 and [a.title for a in weg.object_list] == [
+        "Kurs 20",
+        "Kurs 21",
+        "Kurs 22",
+    ]
+    assert client.get(LIST, {**params, "page": "x"}).context["page"].number == 1
+
+
+def test_a_search_lists_title_matches_first(client, stadt):
+    from django.db import connection
+
+    AngebotFactory(organisation=stadt.org, title="Aaa Treff", description="Mit Zaubershow.")
+    AngebotFactory(organisation=stadt.org, title="Zaubershow", description="Für alle.")
+    titel = [a.title for a in client.get(LIST, {"q": "Zaubershow"}).context["page"].object_list]
+    if connection.vendor == "postgresql":  # ranked: the title weighs more
+        assert titel == ["Zaubershow", "Aaa Treff"]
+    else:  # SQLite's fallback has no rank: by title
+        assert titel == ["Aaa Treff", "Zaubershow"]
 
 
 def _angebot_daten(stadt) -> dict:
