@@ -24,9 +24,9 @@ from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
 from netzwerk.models import Sozialraum
+from netzwerk.text import norm_name as _norm  # the import's name matching
 from netzwerk.text import unique_slug
 
-from .importer import _norm  # the import's name matching: "Am Bahnhof" == "am-bahnhof"
 from .models import Organisation
 
 MAX_BYTES = 20_000_000

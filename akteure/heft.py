@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from netzwerk.celery import task_delay
 from netzwerk.models import Sozialraum
 from netzwerk.pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
 
@@ -47,9 +48,7 @@ def heft_bestellen(*, user, sozialraum: Sozialraum | None) -> Wegweiserheft:
 
 
 def _dispatch(heft: Wegweiserheft) -> None:
-    from .tasks import render_wegweiserheft
-
-    transaction.on_commit(lambda: render_wegweiserheft.delay(heft_id=heft.pk))
+    transaction.on_commit(lambda: task_delay("akteure.tasks.render_wegweiserheft", heft_id=heft.pk))
 
 
 def heft_rendern(heft_id: int, *, now: datetime | None = None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
+from netzwerk.text import norm_name as _norm
 
 from .models import Angebot, Import, Organisation, Organisationstyp, Person
 
@@ -89,14 +89,6 @@ KOSTEN = {
     "beitrag": Angebot.Kosten.ERMAESSIGT,
     "kostenpflichtig": Angebot.Kosten.KOSTENPFLICHTIG,
 }
-
-
-def _norm(text: str) -> str:
-    text = text.strip().lower().replace("ß", "ss")
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 # --- Reading ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from netzwerk import datenschutz
+from netzwerk.celery import task_delay
 from netzwerk.datenschutz import Betroffene
 from netzwerk.mail import mail_queue
 from netzwerk.models import Rolle, User
@@ -293,8 +294,6 @@ def import_check(*, imp, mapping: dict[str, int]):
 def import_start(*, imp) -> bool:
     """Small files are imported at once; large ones by a worker, with a progress display.
     Returns True when the import runs in the background."""
-    from .tasks import run_import  # tasks import this module: a top-level import would cycle
-
     updated = Import.objects.filter(pk=imp.pk, status=Import.Status.GEPRUEFT).update(
         status=Import.Status.LAEUFT
     )
@@ -303,7 +302,7 @@ def import_start(*, imp) -> bool:
     if imp.rows_total <= settings.IMPORT_ASYNC_ROWS:
         import_run(import_id=imp.pk)
         return False
-    transaction.on_commit(lambda: run_import.delay(import_id=imp.pk))
+    transaction.on_commit(lambda: task_delay("akteure.tasks.run_import", import_id=imp.pk))
     return True
 
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import heft, services
 
 
 @shared_task
@@ -17,6 +17,4 @@ def run_import(*, import_id: int) -> None:
 @shared_task
 def render_wegweiserheft(*, heft_id: int) -> str:
     """No automatic retry: a booklet that fails shows its error, and a person starts it again."""
-    from . import heft
-
     return heft.heft_rendern(heft_id)

@@ -693,7 +693,7 @@ def anfrage(umgebung: dict) -> dict:
     from django.test import Client, override_settings
     from django.urls import reverse
 
-    from netzwerk import tasks
+    from netzwerk.berichte import tasks
     from netzwerk.models import Sachstandsbericht
 
     queue_purge()  # the reports above were dispatched too

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from akteure.models import Einwilligung, Person
+from netzwerk.celery import task_delay
 from netzwerk.mail import mail_queue
 from netzwerk.models import Mail, Rolle, User
 
@@ -292,9 +293,9 @@ def erinnerungen_create(*, veranstaltung: Veranstaltung, user, now=None) -> Vers
 
 
 def _start(versand: Versand) -> None:
-    from .tasks import send_versand
-
-    transaction.on_commit(lambda: send_versand.delay(versand_id=versand.pk))
+    transaction.on_commit(
+        lambda: task_delay("konferenzen.tasks.send_versand", versand_id=versand.pk)
+    )
 
 
 def versand_run(*, versand_id: int, now=None) -> int:

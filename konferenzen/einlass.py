@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from netzwerk.celery import task_delay
 from netzwerk.pdf import Pdf, render_pdf
 
 from . import selectors
@@ -263,10 +264,8 @@ def pdf_bytes(veranstaltung: Veranstaltung, art: str, runde: int | None = None) 
 
 def druck_create(*, veranstaltung: Veranstaltung, art: str, runde: int | None, user) -> Druck:
     """Ask for a PDF: the row now, the rendering by the worker after commit."""
-    from .tasks import render_druck
-
     druck = Druck.objects.create(veranstaltung=veranstaltung, art=art, runde=runde, created_by=user)
-    transaction.on_commit(lambda: render_druck.delay(druck_id=druck.pk))
+    transaction.on_commit(lambda: task_delay("konferenzen.tasks.render_druck", druck_id=druck.pk))
     return druck
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from .celery import task_delay
 from .models import Mail
 
 logger = logging.getLogger(__name__)
@@ -111,10 +112,8 @@ def _dispatch_after_commit(mail_id: int) -> None:
 def _dispatch(mail_id: int) -> None:
     """The broker only wakes a worker: if it is unreachable (Redis restarting), the committed row
     stays queued and mails_recover dispatches it again; the request that wrote it succeeds."""
-    from .tasks import send_mail
-
     try:
-        send_mail.delay(mail_id=mail_id)
+        task_delay("netzwerk.tasks.send_mail", mail_id=mail_id)
     except (BrokerOperationalError, RedisConnectionError) as exc:
         logger.warning("Broker nicht erreichbar, Mail %s wartet auf die Nachlese: %s", mail_id, exc)
 

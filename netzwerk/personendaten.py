@@ -359,5 +359,3 @@ for _vokabular in (Lebensphase, Handlungsfeld, Sozialraum, Querschnittsthema, Zi
 not_personal(Group, _("Name einer Rolle"))
 not_personal(Permission, _("Name eines Rechts"))
 not_personal(ContentType, _("Name eines Datenmodells"))
-
-from .konzepte import personendaten as _konzepte  # noqa: E402, F401

@@ -31,6 +31,3 @@ rules.add_perm("netzwerk.see_dashboard", rules.is_authenticated)
 rules.add_perm("netzwerk.approve_accounts", is_koordination)
 rules.add_perm("netzwerk.read_feedback", is_koordination)
 rules.add_perm("netzwerk.read_outbox", is_koordination)
-
-from .berichte import rules as _berichte_rules  # noqa: E402, F401 - the reports' rights
-from .konzepte import rules as _konzepte_rules  # noqa: E402, F401 - the concepts' rights

@@ -1,4 +1,5 @@
-"""Thin tasks: take ids, load rows, call a service."""
+"""Thin tasks: take ids, load rows, call a service. The concept documents' and the reports' own
+tasks are in netzwerk/konzepte/tasks.py and netzwerk/berichte/tasks.py."""
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -6,9 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from . import mail
-from .berichte import services as berichte
-from .konzepte import erinnerung
+from . import datenschutz, mail
 
 HEARTBEAT_KEY = "netzwerk:heartbeat"
 # Seconds; must stay below the Redis transport's visibility_timeout (1 hour by default), or a
@@ -34,12 +33,6 @@ def send_mail(self, *, mail_id: int) -> str:
 
 
 @shared_task
-def render_bericht(*, bericht_id: int) -> str:
-    """No automatic retry: a report that fails shows its error, and a person starts it again."""
-    return berichte.bericht_render(bericht_id=bericht_id)
-
-
-@shared_task
 def recover_mails() -> int:
     """Celery beat: lost dispatches and mails of dead workers go out after all."""
     return mail.mails_recover()
@@ -54,16 +47,6 @@ def heartbeat() -> str:
 
 
 @shared_task
-def remind_massnahmen() -> int:
-    """Celery beat, daily: owners of measures without a recent progress note are asked for one."""
-    return erinnerung.massnahmen_erinnern()
-
-
-@shared_task
 def apply_fristen() -> dict:
     """Celery beat, daily: every retention period of the registry (netzwerk.datenschutz)."""
-    from django.utils import timezone
-
-    from . import datenschutz
-
     return datenschutz.fristen_apply(timezone.now())

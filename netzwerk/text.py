@@ -6,8 +6,12 @@ allow-list: no script, no style attribute or element, no event handlers, links o
 mailto, each with rel="noopener noreferrer nofollow". Images are dropped: an external image would
 tell a third party who reads the page (DSGVO).
 
-Also here: unique slugs made from titles people type.
+Also here: unique slugs made from titles people type, and the names people type reduced to
+what matches ("Am Bahnhof" == "am-bahnhof", "Straße" == "Strasse").
 """
+
+import re
+import unicodedata
 
 import markdown
 import nh3
@@ -65,3 +69,13 @@ def unique_slug(
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def norm_name(text: str) -> str:
+    """A name as the imports match it: lower case, umlauts and ß spelt out, accents and every
+    character but letters and digits dropped."""
+    text = text.strip().lower().replace("ß", "ss")
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]+", "", text)

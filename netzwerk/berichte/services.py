@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..celery import task_delay
 from ..konzepte.models import Gremium, Konzept
 from ..pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
 from .models import Sachstandsbericht
@@ -83,9 +84,9 @@ def bericht_create(
 
 
 def _dispatch(bericht: Sachstandsbericht) -> None:
-    from ..tasks import render_bericht
-
-    transaction.on_commit(lambda: render_bericht.delay(bericht_id=bericht.pk))
+    transaction.on_commit(
+        lambda: task_delay("netzwerk.tasks.render_bericht", bericht_id=bericht.pk)
+    )
 
 
 def _step(bericht: Sachstandsbericht, key: str) -> None:

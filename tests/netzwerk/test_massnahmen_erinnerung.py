@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from netzwerk.konzepte import erinnerung
+from netzwerk.konzepte.tasks import remind_massnahmen
 from netzwerk.models import (
     Fortschrittsnotiz,
     Handlungsschwerpunkt,
@@ -20,7 +21,6 @@ from netzwerk.models import (
     Rolle,
     Ziel,
 )
-from netzwerk.tasks import remind_massnahmen
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
