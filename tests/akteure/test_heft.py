@@ -324,10 +324,10 @@ def test_the_coordination_orders_and_the_status_page_polls_until_it_changes(
     # A waiting one polls; the finished one does not.
     wartet = Wegweiserheft.objects.create()
     assert (
-        'hx-trigger="every 1s"'
+        'data-hx-trigger="every 1s"'
         in client.get(reverse("akteure:heft-detail", args=[wartet.pk])).content.decode()
     )
-    assert 'hx-trigger="every 1s"' not in page
+    assert 'hx-trigger="every 1s"' not in page  # data-hx-trigger neither
     # The coordination's dropdown and dashboard lead here.
     assert (
         reverse("akteure:heft-list") in client.get(reverse("netzwerk:dashboard")).content.decode()

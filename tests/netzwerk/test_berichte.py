@@ -449,7 +449,7 @@ def test_the_polling_page_gets_nothing_until_the_state_changes_then_the_news(
     news = client.get(url, {"stand": "laeuft-satz"}, headers={"HX-Request": "true"})
     text = news.content.decode()
     assert news.status_code == 200 and "Schritt 3 von 3" in text
-    assert 'id="bericht-ansage" hx-swap-oob="innerHTML">Datei wird gespeichert<' in text
+    assert 'id="bericht-ansage" data-hx-swap-oob="innerHTML">Datei wird gespeichert<' in text
 
 
 def test_a_report_whose_worker_died_offers_a_retry_to_the_polling_page(welt, gremium, client_as):
