@@ -71,7 +71,7 @@ def heft_rendern(heft_id: int, *, now: datetime | None = None) -> str:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             inhalt = heft_inhalt(sozialraum=heft.sozialraum, now=now)
-            pdf = render_pdf("akteure/heft/heft_pdf.html", inhalt.context(), variant="pdf/ua-1")
+            pdf = render_pdf("akteure/heft/heft_pdf.html", inhalt.context())
         sha256 = hashlib.sha256(pdf).hexdigest()
         # The whole file is written before the row points to it: a crash in between leaves an
         # unreferenced file, never a reference to half a file.

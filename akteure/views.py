@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import JPEG, PNG, typ_erkennen
-from netzwerk.exports import export_format, table_response
+from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
@@ -85,6 +85,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="organisationen",
+            sheet="Organisationen",
             headers=["Name", "Typ", "Sozialraum", "Straße", "PLZ", "Ort", "Website", "Angebote"],
             rows=(
                 [
@@ -146,6 +147,7 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="angebote",
+            sheet="Angebote",
             headers=[
                 "Titel",
                 "Organisation",
@@ -165,7 +167,7 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
                     a.sozialraum or "",
                     a.get_cost_display(),
                     a.languages,
-                    a.confirmed_at.date().isoformat(),
+                    lokaldatum(a.confirmed_at, "%Y-%m-%d"),
                 ]
                 for a in qs
             ),
@@ -281,6 +283,7 @@ def praeventionskette(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="praeventionskette",
+            sheet="Präventionskette",
             headers=["Lebensphase", *[f.name for f in karte["felder"]]],
             rows=([row["phase"].name, *[c["n"] for c in row["cells"]]] for row in karte["rows"]),
         )

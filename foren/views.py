@@ -5,14 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netzwerk import ratelimit
 from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import dokument_response
-from netzwerk.exports import export_format, table_response
+from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import User
 from netzwerk.verlauf import verlauf
 
@@ -109,6 +108,7 @@ def forum_overview(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="foren-uebersicht",
+            sheet="Foren",
             headers=[
                 "Forum",
                 "Status",
@@ -334,6 +334,7 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename=f"{forum.slug}-sammlung",
+            sheet=f"Sammlung {forum.name}",
             headers=[
                 "Art",
                 "Titel",
@@ -353,7 +354,7 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
                     b.get_status_display(),
                     b.angebot.title if b.angebot else "",
                     b.author.display_name if b.author else "",
-                    timezone.localtime(b.created_at).strftime("%d.%m.%Y"),
+                    lokaldatum(b.created_at),
                     b.kommentar_count,
                     b.text,
                 ]
@@ -509,6 +510,7 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename=f"{forum.slug}-abstimmung-{abstimmung.pk}",
+            sheet=f"Abstimmung {abstimmung.title}",
             headers=["Platz", "Art", "Beitrag", "Punkte", "Personen"],
             rows=(
                 [r["platz"], r["art"], r["title"], r["punkte"], r["stimmen"]]

@@ -118,20 +118,24 @@ class Pdf(bytes):
     pages: int = 0
 
 
-def render_pdf(template: str, context: dict, *, variant: str | None = None) -> Pdf:
-    """`variant="pdf/ua-1"` writes a tagged, accessible PDF (PDF/UA-1)."""
+# Every document the portal prints is tagged (PDF/UA-1): a structure tree in reading order,
+# table headers bound to their cells, alternative text for images, the language and the title
+# from the template's <html lang> and <title>. For tagged output WeasyPrint also sets
+# /MarkInfo /Marked and /ViewerPreferences /DisplayDocTitle (the viewer shows the title, not
+# the file name), so nothing is patched afterwards.
+PDF_UA = "pdf/ua-1"
+
+
+def render_pdf(template: str, context: dict, *, variant: str | None = PDF_UA) -> Pdf:
+    """The template as a PDF, tagged for screen readers (PDF/UA-1) unless told otherwise."""
     import weasyprint
 
     html = render_to_string(template, context)
-    # WeasyPrint builds hundreds of thousands of linked objects; Python's default collector
-    # thresholds scan them again and again (a fifth of a long report's time, bench/bericht.py).
-    # They are freed when the document goes; the thresholds come back afterwards.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, *thresholds[1:])
-    try:
+    with _seltener_aufraeumen():
         document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=url_fetcher()).render()
+        if not (document.metadata.title or "").strip():
+            # PDF/UA needs a title; a template without one is a bug, but still prints.
+            logger.error("PDF ohne Titel: %s", template)
         pdf = Pdf(document.write_pdf(pdf_variant=variant))
-    finally:
-        gc.set_threshold(*thresholds)
     pdf.pages = len(document.pages)
     return pdf

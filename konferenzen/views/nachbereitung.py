@@ -137,6 +137,7 @@ def nachbereitung(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRes
         return table_response(
             fmt=fmt,
             filename=f"statistik-{veranstaltung.pk}",
+            sheet="Statistik",
             headers=["Auswertung", "Gruppe", "Anzahl"],
             rows=_statistik_rows(_statistik(veranstaltung))
             + _einlass_rows(selectors.einlass_statistik(veranstaltung)),

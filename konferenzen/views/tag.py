@@ -289,6 +289,7 @@ def teilnehmerliste(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpR
     return table_response(
         fmt=export_format(request) or "csv",
         filename=f"teilnehmende-{veranstaltung.pk}",
+        sheet="Teilnehmende",
         headers=[
             "Name",
             "Organisation",

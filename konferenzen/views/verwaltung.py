@@ -38,6 +38,7 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
         return table_response(
             fmt=fmt,
             filename=f"anmeldungen-{veranstaltung.pk}",
+            sheet="Anmeldungen",
             headers=[
                 "Name",
                 "E-Mail",
@@ -244,6 +245,7 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
         return table_response(
             fmt=fmt,
             filename=f"einladungen-{veranstaltung.pk}",
+            sheet="Einladungen",
             headers=[
                 "Name",
                 "E-Mail",
