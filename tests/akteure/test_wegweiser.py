@@ -214,7 +214,7 @@ def test_an_offer_in_english_where_translated_else_german_with_a_note(client, st
         in response.text
     )
     assert "Only available in German" in response.text
-    assert "Offers found: 4" in response.text
+    assert "Services found: 4" in response.text
     assert '<input type="hidden" name="sprache" value="en">' in response.text
     page = client.get(_detail(stadt.kurs, "en")).text
     assert "Play and learn." in page and "Only available in German" not in page
