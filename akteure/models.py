@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from netzwerk.felder import LinkField
 from netzwerk.models import Vokabular
+from netzwerk.sortierung import DeutschCharField, deutsch
 
 
 class Organisationstyp(Vokabular):
@@ -23,7 +24,7 @@ class Organisationstyp(Vokabular):
 class Organisation(models.Model):
     # Its identity in open data (HSDS organization.id), stable across renames.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    name = DeutschCharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
     typ = models.ForeignKey(
         Organisationstyp, verbose_name=_("Typ"), on_delete=models.PROTECT, related_name="+"
@@ -61,7 +62,7 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
-        ordering = ["name"]
+        ordering = [deutsch("name")]
 
     def __str__(self) -> str:
         return self.name
@@ -92,8 +93,8 @@ class Person(models.Model):
     Where a person may appear is decided by their consent records (Einwilligung).
     """
 
-    first_name = models.CharField(_("Vorname"), max_length=100)
-    last_name = models.CharField(_("Nachname"), max_length=100)
+    first_name = DeutschCharField(_("Vorname"), max_length=100)
+    last_name = DeutschCharField(_("Nachname"), max_length=100)
     function = models.CharField(_("Funktion"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -122,7 +123,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")
-        ordering = ["last_name", "first_name"]
+        ordering = [deutsch("last_name"), deutsch("first_name")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -216,7 +217,7 @@ class Angebot(models.Model):
         on_delete=models.CASCADE,
         related_name="angebote",
     )
-    title = models.CharField(_("Titel"), max_length=200)
+    title = DeutschCharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kürzel"), max_length=220, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
     leichte_sprache = models.TextField(
@@ -279,7 +280,7 @@ class Angebot(models.Model):
     class Meta:
         verbose_name = _("Angebot")
         verbose_name_plural = _("Angebote")
-        ordering = ["title"]
+        ordering = [deutsch("title")]
         indexes = [
             models.Index(fields=["confirmed_at"]),
             models.Index(fields=["title"]),  # the directory's order: a page is an index scan

@@ -11,6 +11,8 @@ from netzwerk import datenschutz
 from netzwerk.datenschutz import Betroffene
 from netzwerk.models import Handlungsfeld, Lebensphase
 from netzwerk.rules import is_koordination, is_partner
+from netzwerk.sortierung import deutsch
+from netzwerk.text import schreibweisen_regex, umlaute_ausgeschrieben
 
 from . import search
 from .models import Angebot, Organisation, Person
@@ -29,17 +31,27 @@ def _words(q: str) -> list[str]:
 def _prefix_query(q: str) -> SearchQuery | None:
     """Every word as a stemmed prefix, all required: "Sprach" finds "Sprachförderung", the
     compounds German is full of. Only letters and digits reach to_tsquery, so no input breaks it.
+    A word with umlauts or ß is asked for spelt out too ("Ärzte" as "Aerzte"), which the stored
+    vector also holds (migration 0014); "Aerzte" finds "Ärztehaus" by that spelt-out form.
     """
     words = ["".join(ch for ch in w if ch.isalnum()) for w in _words(q)]
-    terms = [f"{w}:*" for w in words if w]
+    terms = [_prefix_term(w) for w in words if w]
     if not terms:
         return None
     return SearchQuery(" & ".join(terms), config=search.CONFIG, search_type="raw")
 
 
+def _prefix_term(word: str) -> str:
+    ausgeschrieben = umlaute_ausgeschrieben(word)
+    if ausgeschrieben == word:
+        return f"{word}:*"
+    return f"({word}:* | {ausgeschrieben}:*)"
+
+
 def _fulltext(qs: QuerySet, q: str, title: str) -> QuerySet:
     """German full-text search on the stored vector, ranked (title or name weighs more than the
-    description); on SQLite a plain fallback: every word somewhere in title or description."""
+    description); on SQLite a plain fallback: every word somewhere in title or description, its
+    umlauts and ß however written."""
     q = q.strip()
     if not q:
         return qs
@@ -50,10 +62,11 @@ def _fulltext(qs: QuerySet, q: str, title: str) -> QuerySet:
         return (
             qs.filter(suchvektor=query)
             .annotate(rank=SearchRank(F("suchvektor"), query))
-            .order_by("-rank", title)
+            .order_by("-rank", deutsch(title))
         )
     for word in _words(q):
-        qs = qs.filter(Q(**{f"{title}__icontains": word}) | Q(description__icontains=word))
+        rx = schreibweisen_regex(word)
+        qs = qs.filter(Q(**{f"{title}__iregex": rx}) | Q(description__iregex=rx))
     return qs
 
 
@@ -72,7 +85,7 @@ def angebote_for_list(user) -> QuerySet[Angebot]:
         .select_related("organisation", "organisation__typ", "sozialraum")
         .prefetch_related("lebensphasen", "handlungsfelder")
         .defer("description", "suchvektor", "organisation__description", "organisation__suchvektor")
-        .order_by("title")
+        .order_by(deutsch("title"))
     )
 
 
@@ -89,7 +102,7 @@ def organisationen_for_list() -> QuerySet[Organisation]:
         Organisation.objects.select_related("typ", "sozialraum")
         .defer("description", "suchvektor")
         .annotate(angebot_count=Coalesce(Subquery(angebote), 0))
-        .order_by("name")
+        .order_by(deutsch("name"))
     )
 
 
@@ -102,7 +115,7 @@ def organisationen_neu(*, anfang: datetime, ende: datetime) -> QuerySet[Organisa
     return (
         Organisation.objects.filter(pk__in=neue.values("id"))
         .select_related("typ", "sozialraum")
-        .order_by("name")
+        .order_by(deutsch("name"))
     )
 
 
@@ -114,7 +127,7 @@ def angebote_neu(*, anfang: datetime, ende: datetime, nur_oeffentlich: bool) -> 
         qs.filter(created_at__gte=anfang, created_at__lt=ende)
         .select_related("organisation")
         .prefetch_related("lebensphasen")
-        .order_by("title")
+        .order_by(deutsch("title"))
     )
 
 
@@ -132,7 +145,7 @@ def organisation_detail_angebote(user, organisation: Organisation) -> QuerySet[A
         Angebot.objects.visible_to(user)
         .filter(organisation=organisation)
         .prefetch_related("lebensphasen", "handlungsfelder")
-        .order_by("title")
+        .order_by(deutsch("title"))
     )
 
 
@@ -141,8 +154,8 @@ def praeventionskette(*, user, sozialraum=None) -> dict:
 
     One aggregate query, whatever the number of offers; empty cells are the gaps (Lücken).
     """
-    phasen = list(Lebensphase.objects.order_by("position", "name"))
-    felder = list(Handlungsfeld.objects.order_by("position", "name"))
+    phasen = list(Lebensphase.objects.order_by("position", deutsch("name")))
+    felder = list(Handlungsfeld.objects.order_by("position", deutsch("name")))
     qs = Angebot.objects.visible_to(user).current()
     if sozialraum is not None:
         qs = qs.filter(sozialraum=sozialraum)

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from netzwerk.sortierung import DeutschCharField, deutsch
+
 
 class Forum(models.Model):
     class Status(models.TextChoices):
@@ -18,7 +20,7 @@ class Forum(models.Model):
         PUBLIC = "public", _("öffentlich")
         MEMBERS = "members", _("nur für Mitglieder")
 
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    name = DeutschCharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
     handlungsfeld = models.ForeignKey(
         "netzwerk.Handlungsfeld",
@@ -64,7 +66,7 @@ class Forum(models.Model):
     class Meta:
         verbose_name = _("Forum")
         verbose_name_plural = _("Foren")
-        ordering = ["name"]
+        ordering = [deutsch("name")]
 
     def __str__(self) -> str:
         return self.name
@@ -191,7 +193,7 @@ class Beitrag(models.Model):
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="beitraege")
     art = models.CharField(_("Art"), max_length=20, choices=Art.choices)
-    title = models.CharField(_("Titel"), max_length=200)
+    title = DeutschCharField(_("Titel"), max_length=200)
     text = models.TextField(
         _("Beschreibung"),
         blank=True,

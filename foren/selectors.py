@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from netzwerk.models import User
 from netzwerk.rules import is_approved, is_koordination
+from netzwerk.sortierung import deutsch
 
 from .models import (
     Abstimmung,
@@ -93,7 +94,9 @@ def _overview_queryset(*, now, since) -> QuerySet[Forum]:
     meetings = _veranstaltungen().filter(forum=OuterRef("pk")).order_by().values("forum")
     return (
         Forum.objects.select_related("handlungsfeld")
-        .prefetch_related(Prefetch("moderators", queryset=User.objects.order_by("last_name")))
+        .prefetch_related(
+            Prefetch("moderators", queryset=User.objects.order_by(deutsch("last_name")))
+        )
         .annotate(
             member_count=_count(Mitgliedschaft.objects.all()),
             offene_bedarfe=_count(
@@ -116,7 +119,7 @@ def _overview_queryset(*, now, since) -> QuerySet[Forum]:
                 meetings.filter(start__gte=now).annotate(m=Min("start")).values("m")
             ),
         )
-        .order_by("status", "name")
+        .order_by("status", deutsch("name"))
     )
 
 
@@ -143,7 +146,7 @@ def foren_kennzahlen(
                 Beitrag.objects.filter(created_at__gte=anfang, created_at__lt=ende)
             ),
         )
-        .order_by("status", "name")
+        .order_by("status", deutsch("name"))
     )
 
 
@@ -210,7 +213,7 @@ def mitglieder(forum: Forum) -> QuerySet[Mitgliedschaft]:
     return (
         Mitgliedschaft.objects.filter(forum=forum)
         .select_related("user", "user__person__organisation")
-        .order_by("user__last_name", "user__first_name")
+        .order_by(deutsch("user__last_name"), deutsch("user__first_name"))
     )
 
 
@@ -229,7 +232,9 @@ def candidates_for(forum: Forum) -> QuerySet[User]:
         User.objects.filter(is_active=True, approved_at__isnull=False, person__isnull=False)
         .exclude(pk__in=Mitgliedschaft.objects.filter(forum=forum).values("user"))
         .select_related("person__organisation")
-        .order_by("person__organisation__name", "last_name", "first_name")
+        .order_by(
+            deutsch("person__organisation__name"), deutsch("last_name"), deutsch("first_name")
+        )
     )
 
 
@@ -258,7 +263,7 @@ def abstimmung_ranking(abstimmung: Abstimmung) -> list[dict]:
         abstimmung.beitraege.annotate(
             punkte=Coalesce(Sum("stimmen__punkte", filter=Q(stimmen__abstimmung=abstimmung)), 0),
             stimmen_count=Count("stimmen", filter=Q(stimmen__abstimmung=abstimmung)),
-        ).order_by("-punkte", "title")
+        ).order_by("-punkte", deutsch("title"))
     )
     ranking, platz, previous = [], 0, None
     for index, beitrag in enumerate(rows, start=1):
@@ -311,9 +316,9 @@ def foren_moderated_by(user) -> QuerySet[Forum]:
                 Beitrittsanfrage.objects.filter(status=Beitrittsanfrage.Status.OFFEN)
             )
         )
-        .order_by("name")
+        .order_by(deutsch("name"))
     )
 
 
 def foren_with_member(user) -> QuerySet[Forum]:
-    return Forum.objects.filter(members=user).order_by("name")
+    return Forum.objects.filter(members=user).order_by(deutsch("name"))

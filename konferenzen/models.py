@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netzwerk.felder import LinkField
+from netzwerk.sortierung import DeutschCharField, deutsch
 
 
 def abfragen_standard() -> list[str]:
@@ -41,7 +42,7 @@ class Veranstaltung(models.Model):
         INVITED = "invited", _("nur für Eingeladene")
 
     art = models.CharField(_("Art"), max_length=30, choices=Art.choices)
-    title = models.CharField(_("Titel"), max_length=200)
+    title = DeutschCharField(_("Titel"), max_length=200)
     start = models.DateTimeField(_("Beginn"))
     end = models.DateTimeField(_("Ende"))
     place = models.CharField(_("Ort"), max_length=300, blank=True)
@@ -90,7 +91,7 @@ class Veranstaltung(models.Model):
     class Meta:
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
-        ordering = ["start"]
+        ordering = ["start", deutsch("title")]
         indexes = [models.Index(fields=["forum", "start"])]
         constraints = [
             models.CheckConstraint(
@@ -143,7 +144,7 @@ class Arbeitsgruppe(models.Model):
     veranstaltung = models.ForeignKey(
         Veranstaltung, on_delete=models.CASCADE, related_name="arbeitsgruppen"
     )
-    name = models.CharField(_("Name"), max_length=200)
+    name = DeutschCharField(_("Name"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
     runde = models.PositiveSmallIntegerField(
         _("Zeitfenster"), default=1, help_text=_("Gruppen im selben Zeitfenster laufen parallel.")
@@ -153,7 +154,7 @@ class Arbeitsgruppe(models.Model):
     class Meta:
         verbose_name = _("Arbeitsgruppe")
         verbose_name_plural = _("Arbeitsgruppen")
-        ordering = ["runde", "name"]
+        ordering = ["runde", deutsch("name")]
 
     def __str__(self) -> str:
         return self.name

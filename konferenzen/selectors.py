@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from akteure.models import Angebot
 from netzwerk.models import Lebensphase
 from netzwerk.rules import is_approved, is_koordination
+from netzwerk.sortierung import deutsch
 
 from .models import (
     Anmeldung,
@@ -57,7 +58,7 @@ def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Verans
     return qs.annotate(
         belegt=Count("anmeldungen", filter=BELEGT),
         wartend=Count("anmeldungen", filter=Q(anmeldungen__status="warteliste")),
-    ).order_by("-start" if past else "start")
+    ).order_by("-start" if past else "start", deutsch("title"))
 
 
 def veranstaltungen_vergangen(
@@ -196,7 +197,7 @@ def protokolle_of(
         .prefetch_related(
             Prefetch("dokumente", Protokolldokument.objects.select_related("uploaded_by"))
         )
-        .order_by(F("arbeitsgruppe__runde").asc(nulls_first=True), "arbeitsgruppe__name")
+        .order_by(F("arbeitsgruppe__runde").asc(nulls_first=True), deutsch("arbeitsgruppe__name"))
     )
     if nur_geschrieben:
         qs = qs.filter(
@@ -386,7 +387,7 @@ def anmeldungen_meine(user, organisation=None) -> QuerySet[Anmeldung]:
                 Arbeitsgruppe.objects.annotate(belegt=Count("anmeldungen", filter=BELEGT)),
             ),
         )
-        .order_by("veranstaltung__start", "veranstaltung__pk", "-eigen", "name", "pk")
+        .order_by("veranstaltung__start", "veranstaltung__pk", "-eigen", deutsch("name"), "pk")
     )
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .sortierung import DeutschCharField, deutsch
+
 
 class Rolle(models.TextChoices):
     """The network-wide roles; each is a Django group of the same name.
@@ -47,6 +49,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    # As AbstractUser's, sorted in German order (netzwerk.sortierung).
+    first_name = DeutschCharField(_("first name"), max_length=150, blank=True)
+    last_name = DeutschCharField(_("last name"), max_length=150, blank=True)
     organisation_hint = models.CharField(
         _("Organisation laut Registrierung"),
         max_length=200,
@@ -80,7 +85,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("Benutzerkonto")
         verbose_name_plural = _("Benutzerkonten")
-        ordering = ["last_name", "first_name", "email"]
+        ordering = [deutsch("last_name"), deutsch("first_name"), "email"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -106,7 +111,7 @@ class Vokabular(models.Model):
 
     # The term's identity in open data (HSDS taxonomy_term.id): never changes, unlike name and slug.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("Name"), max_length=120, unique=True)
+    name = DeutschCharField(_("Name"), max_length=120, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     # Deactivated terms are no longer offered in forms; records that use them keep them.
@@ -116,7 +121,7 @@ class Vokabular(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["position", "name"]
+        ordering = ["position", deutsch("name")]
 
     def __str__(self) -> str:
         return self.name

@@ -79,3 +79,34 @@ def norm_name(text: str) -> str:
         text = text.replace(a, b)
     text = unicodedata.normalize("NFKD", text)
     return re.sub(r"[^a-z0-9]+", "", text)
+
+
+_SCHREIBWEISEN = [("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")]
+
+
+def schreibweisen_regex(text: str) -> str:
+    """A case-insensitive regular expression (for __iregex, on PostgreSQL and SQLite alike) that
+    finds `text` however umlauts and ß are written: "Strasse" finds "Straße", "Aerzte" "Ärzte",
+    "Münster" "Muenster". The capital umlauts are listed, as case folding beyond ASCII depends on
+    the database's locale."""
+    text = text.lower()
+    teile, i = [], 0
+    while i < len(text):
+        for zeichen, ausgeschrieben in _SCHREIBWEISEN:
+            if text.startswith(zeichen, i) or text.startswith(ausgeschrieben, i):
+                gross = "ẞ" if zeichen == "ß" else zeichen.upper()  # "ß".upper() is "SS"
+                teile.append(f"({zeichen}|{gross}|{ausgeschrieben})")
+                i += 1 if text.startswith(zeichen, i) else len(ausgeschrieben)
+                break
+        else:
+            teile.append(re.escape(text[i]))
+            i += 1
+    return "".join(teile)
+
+
+def umlaute_ausgeschrieben(text: str) -> str:
+    """`text` with ä, ö, ü and ß spelt out (ae, oe, ue, ss), as the search also indexes it."""
+    for zeichen, ausgeschrieben in _SCHREIBWEISEN:
+        gross = "ẞ" if zeichen == "ß" else zeichen.upper()
+        text = text.replace(zeichen, ausgeschrieben).replace(gross, ausgeschrieben.capitalize())
+    return text

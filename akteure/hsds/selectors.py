@@ -20,6 +20,7 @@ from django.utils import timezone
 from akteure.models import Angebot, Angebotszeit, Einwilligung, Organisation, Person
 from akteure.selectors import angebote_search, organisationen_search
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Sprache, Zielgruppe
+from netzwerk.text import schreibweisen_regex
 
 from . import profil
 
@@ -235,7 +236,8 @@ def taxonomy_terms(*, taxonomy: str | None = None, search: str = "") -> list[Ter
             continue
         qs = model.objects.order_by("position", "name")
         if search.strip():
-            qs = qs.filter(name__icontains=search.strip())
+            # Umlauts and ß however written, as the directory's search (netzwerk.text).
+            qs = qs.filter(name__iregex=schreibweisen_regex(search.strip()))
         out += [Term(key, t) for t in qs]
     if taxonomy in (None, profil.taxonomy_id("merkmale")):
         if not search.strip() or search.strip().lower() in profil.MERKMAL_BARRIEREFREI[1]:

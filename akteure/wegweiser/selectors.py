@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from akteure.models import Angebot, Angebotsuebersetzung, Angebotszeit
 from akteure.selectors import angebote_search
+from netzwerk import sortierung
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Sprache
 
 PAGE_SIZE = 20
@@ -289,7 +290,12 @@ def _zaehlen(
         f"SELECT 'barrierefrei', '', COUNT(*) FROM m WHERE {rest} AND m.barrierefrei{kosten}"
     )
     teile.append(f"SELECT 'treffer', '', COUNT(*) FROM m WHERE {_wo(cond)}")
-    ordnung = "m.rank DESC, m.title, m.id" if rang else "m.title, m.id"
+    # German order (netzwerk.sortierung): ICU on PostgreSQL, the registered collation on SQLite.
+    if connection.vendor == "postgresql":
+        titel = f'm.title COLLATE "{sortierung.COLLATION}"'
+    else:
+        titel = f"m.title COLLATE {sortierung.SQLITE_COLLATION}"
+    ordnung = f"m.rank DESC, {titel}, m.id" if rang else f"{titel}, m.id"
     von = (seite - 1) * PAGE_SIZE
     teile.append(
         f"SELECT 'seite', CAST(p.id AS TEXT), p.pos FROM (SELECT m.id, ROW_NUMBER() OVER "

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..felder import LinkField
+from ..sortierung import DeutschCharField, deutsch
 from ..text import render_markdown
 
 
@@ -23,7 +24,7 @@ class Gremium(models.Model):
         ARBEITSKREIS = "arbeitskreis", _("Arbeitskreis")
         SONSTIGES = "sonstiges", _("sonstiges Gremium")
 
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    name = DeutschCharField(_("Name"), max_length=200, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=200, unique=True)
     art = models.CharField(_("Art"), max_length=20, choices=Art.choices, default=Art.AUSSCHUSS)
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -39,7 +40,7 @@ class Gremium(models.Model):
         app_label = "netzwerk"
         verbose_name = _("Gremium")
         verbose_name_plural = _("Gremien")
-        ordering = ["name"]
+        ordering = [deutsch("name")]
 
     def __str__(self) -> str:
         return self.name
