@@ -85,8 +85,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="organisationen",
-            sheet="Organisationen",
-            headers=["Name", "Typ", "Sozialraum", "Straße", "PLZ", "Ort", "Website", "Angebote"],
+            sheet=_("Organisationen"),
+            headers=[
+                _("Name"),
+                _("Typ"),
+                _("Sozialraum"),
+                _("Straße"),
+                _("PLZ"),
+                _("Ort"),
+                _("Website"),
+                _("Angebote"),
+            ],
             rows=(
                 [
                     o.name,
@@ -147,16 +156,16 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="angebote",
-            sheet="Angebote",
+            sheet=_("Angebote"),
             headers=[
-                "Titel",
-                "Organisation",
-                "Lebensphasen",
-                "Handlungsfelder",
-                "Sozialraum",
-                "Kosten",
-                "Sprachen",
-                "zuletzt bestätigt",
+                _("Titel"),
+                _("Organisation"),
+                _("Lebensphasen"),
+                _("Handlungsfelder"),
+                _("Sozialraum"),
+                _("Kosten"),
+                _("Sprachen"),
+                _("zuletzt bestätigt"),
             ],
             rows=(
                 [
@@ -283,7 +292,7 @@ def praeventionskette(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="praeventionskette",
-            sheet="Präventionskette",
+            sheet=_("Präventionskette"),
             headers=["Lebensphase", *[f.name for f in karte["felder"]]],
             rows=([row["phase"].name, *[c["n"] for c in row["cells"]]] for row in karte["rows"]),
         )

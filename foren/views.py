@@ -108,20 +108,20 @@ def forum_overview(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt,
             filename="foren-uebersicht",
-            sheet="Foren",
+            sheet=_("Foren"),
             headers=[
-                "Forum",
-                "Status",
-                "Mitglieder",
-                "Moderation",
-                "Letzte Sitzung",
-                "Nächste Sitzung",
-                "Offene Bedarfe",
-                "Beiträge (90 Tage)",
-                "Kommentare (90 Tage)",
-                "Dokumente (90 Tage)",
-                "Offene Anfragen",
-                "Neues Interesse",
+                _("Forum"),
+                _("Status"),
+                _("Mitglieder"),
+                _("Moderation"),
+                _("Letzte Sitzung"),
+                _("Nächste Sitzung"),
+                _("Offene Bedarfe"),
+                _("Beiträge (90 Tage)"),
+                _("Kommentare (90 Tage)"),
+                _("Dokumente (90 Tage)"),
+                _("Offene Anfragen"),
+                _("Neues Interesse"),
             ],  # fmt: skip
             rows=(
                 [
@@ -336,15 +336,15 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
             filename=f"{forum.slug}-sammlung",
             sheet=f"Sammlung {forum.name}",
             headers=[
-                "Art",
-                "Titel",
-                "Lebensphasen",
-                "Status",
-                "Angebot",
-                "Eingetragen von",
-                "Eingetragen am",
-                "Kommentare",
-                "Text",
+                _("Art"),
+                _("Titel"),
+                _("Lebensphasen"),
+                _("Status"),
+                _("Angebot"),
+                _("Eingetragen von"),
+                _("Eingetragen am"),
+                _("Kommentare"),
+                _("Text"),
             ],  # fmt: skip
             rows=(
                 [
@@ -511,7 +511,7 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             fmt=fmt,
             filename=f"{forum.slug}-abstimmung-{abstimmung.pk}",
             sheet=f"Abstimmung {abstimmung.title}",
-            headers=["Platz", "Art", "Beitrag", "Punkte", "Personen"],
+            headers=[_("Platz"), _("Art"), _("Beitrag"), _("Punkte"), _("Personen")],
             rows=(
                 [r["platz"], r["art"], r["title"], r["punkte"], r["stimmen"]]
                 for r in selectors.abstimmung_ergebnis(abstimmung)

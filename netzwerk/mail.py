@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -53,14 +53,18 @@ class MailDeliveryError(Exception):
 
 def _render(name: str, context: dict) -> tuple[str, str, str]:
     context = {"portal_name": settings.PORTAL_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(
-        render_to_string(f"emails/{name}_subject.txt", context, using="text").split()
-    )
-    body = render_to_string(f"emails/{name}_body.txt", context, using="text")
-    try:
-        html = render_to_string(f"emails/{name}_body.html", context)
-    except TemplateDoesNotExist:
-        html = ""
+    # In the portal's language, not in the one of whoever set the mail off (an English page
+    # must not send a German coordinator an English mail); a language per recipient needs
+    # the account's own language, which the portal does not keep yet.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(
+            render_to_string(f"emails/{name}_subject.txt", context, using="text").split()
+        )
+        body = render_to_string(f"emails/{name}_body.txt", context, using="text")
+        try:
+            html = render_to_string(f"emails/{name}_body.html", context)
+        except TemplateDoesNotExist:
+            html = ""
     return subject, body, html
 
 

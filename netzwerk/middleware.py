@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -122,3 +124,19 @@ def server_error(request):
     if isinstance(exc, AUSFALL_FEHLER):
         return ausfall_response(exc)
     return defaults.server_error(request)
+
+
+class SpracheMiddleware(LocaleMiddleware):
+    """German for every browser, English only for those who chose it with the switch in the
+    header (Django's set_language keeps that choice in the language cookie). Accept-Language
+    is not asked: the portal is German first, and an English browser alone does not say its
+    owner wants the portal in English."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            code = translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+        except LookupError:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -12,7 +12,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,7 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "netzwerk.middleware.SpracheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -259,9 +258,9 @@ MFA_REQUIRED_FOR_KOORDINATION = env.bool("MFA_REQUIRED_FOR_KOORDINATION", defaul
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "de"
-# German only until an English catalogue exists (locale/en): a browser asking for English would
-# otherwise get allauth's and Django's English mixed into German pages.
-LANGUAGES = [("de", _("Deutsch"))]
+# Each language named in itself, as the switch in the header shows it. German is the default
+# for every browser; English only by the switch's choice (netzwerk.middleware.SpracheMiddleware).
+LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -580,6 +580,13 @@ MATRIX = [
         dict.fromkeys(ROLES, 404),
         note="Prometheus only, with METRICS_TOKEN as a bearer token (tests/netzwerk/test_pages.py)",
     ),
+    Case(
+        "set_language",
+        dict.fromkeys(ROLES, 302),
+        method="post",
+        data={"language": "de", "next": "/"},
+        note="the header's language switch: a cookie, then back (tests/test_i18n.py)",
+    ),
     Case("akteure:freigabe-list", KOORDINATION_ONLY),
     Case(
         "akteure:freigabe-decide",

@@ -137,8 +137,8 @@ def nachbereitung(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRes
         return table_response(
             fmt=fmt,
             filename=f"statistik-{veranstaltung.pk}",
-            sheet="Statistik",
-            headers=["Auswertung", "Gruppe", "Anzahl"],
+            sheet=_("Statistik"),
+            headers=[_("Auswertung"), _("Gruppe"), _("Anzahl")],
             rows=_statistik_rows(_statistik(veranstaltung))
             + _einlass_rows(selectors.einlass_statistik(veranstaltung)),
         )

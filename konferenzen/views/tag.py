@@ -289,15 +289,15 @@ def teilnehmerliste(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpR
     return table_response(
         fmt=export_format(request) or "csv",
         filename=f"teilnehmende-{veranstaltung.pk}",
-        sheet="Teilnehmende",
+        sheet=_("Teilnehmende"),
         headers=[
-            "Name",
-            "Organisation",
-            "Arbeitsgruppen",
-            "Status",
-            "Anwesend seit",
-            "Barrierefreiheit, Ernährung",
-            "Auf der öffentlichen Liste",
+            _("Name"),
+            _("Organisation"),
+            _("Arbeitsgruppen"),
+            _("Status"),
+            _("Anwesend seit"),
+            _("Barrierefreiheit, Ernährung"),
+            _("Auf der öffentlichen Liste"),
         ],
         rows=(
             [

@@ -38,18 +38,18 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
         return table_response(
             fmt=fmt,
             filename=f"anmeldungen-{veranstaltung.pk}",
-            sheet="Anmeldungen",
+            sheet=_("Anmeldungen"),
             headers=[
-                "Name",
-                "E-Mail",
-                "Organisation",
-                "Arbeitsgruppen",
-                "Status",
-                "Barrierefreiheit, Ernährung",
-                "Anmerkung",
-                "Auf der Liste",
-                "Angemeldet",
-                "Anwesend",
+                _("Name"),
+                _("E-Mail"),
+                _("Organisation"),
+                _("Arbeitsgruppen"),
+                _("Status"),
+                _("Barrierefreiheit, Ernährung"),
+                _("Anmerkung"),
+                _("Auf der Liste"),
+                _("Angemeldet"),
+                _("Anwesend"),
             ],  # fmt: skip
             rows=(
                 [
@@ -245,15 +245,15 @@ def einladung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
         return table_response(
             fmt=fmt,
             filename=f"einladungen-{veranstaltung.pk}",
-            sheet="Einladungen",
+            sheet=_("Einladungen"),
             headers=[
-                "Name",
-                "E-Mail",
-                "Organisation",
-                "Status",
-                "versandt",
-                "erinnert",
-                "beantwortet",
+                _("Name"),
+                _("E-Mail"),
+                _("Organisation"),
+                _("Status"),
+                _("versandt"),
+                _("erinnert"),
+                _("beantwortet"),
             ],
             rows=(
                 [

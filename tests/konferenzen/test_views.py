@@ -132,7 +132,7 @@ def test_the_personal_feed_lists_ones_registrations_and_a_new_address_retires_th
     partner = client_as("partner")
     partner.post(_url(konferenz), {})
     page = partner.get(reverse("konferenzen:kalender-abo")).content.decode()
-    old = page.split('value="', 1)[1].split('"', 1)[0]
+    old = page.split('id="abo-url"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
     feed = client.get(old)
     summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
     assert summaries == ["2. Präventionskonferenz"]
