@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from netzwerk.celery import task_delay
 from netzwerk.models import Sozialraum
 from netzwerk.pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
+from netzwerk.sortierung import deutsch
 
 from .models import Angebot, Einwilligung, Wegweiserheft, stale_before
 
@@ -222,7 +223,7 @@ def heft_angebote(*, sozialraum: Sozialraum | None, now: datetime) -> QuerySet[A
         .prefetch_related("lebensphasen", "zielgruppen", "sprachen", "zeiten")
         .annotate(kontakt_erlaubt=Exists(einwilligung))
         .defer("suchvektor", "organisation__suchvektor", "organisation__description")
-        .order_by("title", "pk")
+        .order_by(deutsch("title"), "pk")
     )
 
 
@@ -364,7 +365,7 @@ def _bezirke(anzahl: dict[int, int], sozialraum: Sozialraum | None) -> list:
     bezirke = Sozialraum.objects.filter(Q(active=True) | Q(pk__in=anzahl))
     if sozialraum is not None:
         bezirke = bezirke.filter(pk=sozialraum.pk)
-    return [(s, anzahl.get(s.pk, 0)) for s in bezirke.order_by("position", "name")]
+    return [(s, anzahl.get(s.pk, 0)) for s in bezirke.order_by("position", deutsch("name"))]
 
 
 def _karte(anzahl: dict[int, int], sozialraum: Sozialraum | None) -> str:

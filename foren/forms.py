@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from akteure.models import Angebot
 from netzwerk.dateien import dokument_accept, dokument_hinweis, dokument_pruefen
 from netzwerk.models import User
+from netzwerk.sortierung import deutsch
 from netzwerk.text import unique_slug
 from netzwerk.vokabular import nur_aktive_begriffe
 
@@ -90,7 +91,7 @@ class ForumForm(forms.ModelForm):
         moderators = self.fields["moderators"]
         moderators.queryset = User.objects.filter(
             is_active=True, approved_at__isnull=False
-        ).order_by("last_name", "first_name")
+        ).order_by(deutsch("last_name"), deutsch("first_name"))
         moderators.label_from_instance = lambda u: f"{u.display_name} ({u.email})"
         _no_form_tag(self)
         # Long lists scroll in a box with a filter field above (portal.js, "auswahlliste").
@@ -256,7 +257,7 @@ class AbstimmungForm(forms.ModelForm):
         self.fields["beitraege"].queryset = (
             Beitrag.objects.filter(forum=forum)
             .exclude(status=Beitrag.Status.ERLEDIGT)
-            .order_by("art", "title")
+            .order_by("art", deutsch("title"))
         )
         self.fields["beitraege"].label_from_instance = lambda b: f"{b.get_art_display()}: {b.title}"
         self.fields["punkte"].initial = 5

@@ -13,6 +13,7 @@ from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import dokument_response
 from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import User
+from netzwerk.sortierung import deutsch
 from netzwerk.verlauf import verlauf
 
 from . import selectors, services
@@ -44,7 +45,7 @@ def _forum(request: HttpRequest, slug: str, perm: str = "foren.read_forum") -> F
 
 # --- Forums ------------------------------------------------------------------------------------
 def forum_list(request: HttpRequest) -> HttpResponse:
-    foren = selectors.foren_visible_to(request.user).order_by("status", "name")
+    foren = selectors.foren_visible_to(request.user).order_by("status", deutsch("name"))
     eigene = set()
     if request.user.is_authenticated:
         eigene = set(request.user.mitgliedschaften.values_list("forum_id", flat=True))
@@ -57,7 +58,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
     insider = user.has_perm("foren.contribute", forum)
     context = {
         "forum": forum,
-        "moderators": forum.moderators.order_by("last_name"),
+        "moderators": forum.moderators.order_by(deutsch("last_name"), deutsch("first_name")),
         "themen": forum.themen.all(),
         "member_count": forum.members.count(),
         "darf_moderieren": user.has_perm("foren.moderate_forum", forum),
@@ -475,7 +476,7 @@ def abstimmung_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     forum, user = abstimmung.forum, request.user
     darf_abstimmen = user.has_perm("foren.vote", abstimmung)
     darf_moderieren = user.has_perm("foren.moderate_forum", forum)
-    beitraege = abstimmung.beitraege.order_by("art", "title")
+    beitraege = abstimmung.beitraege.order_by("art", deutsch("title"))
     form = None
     if darf_abstimmen:
         form = VerteilungForm(

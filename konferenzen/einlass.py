@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from netzwerk.celery import task_delay
 from netzwerk.pdf import Pdf, render_pdf
+from netzwerk.sortierung import deutsch
+from netzwerk.text import schreibweisen_regex
 
 from . import selectors
 from .models import Anmeldung, Druck, Einlassbuchung, Veranstaltung
@@ -190,14 +192,15 @@ def teilnehmende_of(veranstaltung: Veranstaltung) -> QuerySet[Anmeldung]:
 
 
 def suche(veranstaltung: Veranstaltung, q: str) -> QuerySet[Anmeldung]:
-    """Seat holders whose name or organisation contains q."""
+    """Seat holders whose name or organisation contains q, however its umlauts are written
+    ("Mueller" finds "Müller")."""
     teilnehmende = teilnehmende_of(veranstaltung)
     if q:
+        rx = schreibweisen_regex(q)
         teilnehmende = teilnehmende.filter(
-            Q(name__icontains=q) | Q(organisation__name__icontains=q)
-            | Q(organisation_name__icontains=q)
-        )  # fmt: skip
-    return teilnehmende.order_by("name", "pk")
+            Q(name__iregex=rx) | Q(organisation__name__iregex=rx) | Q(organisation_name__iregex=rx)
+        )
+    return teilnehmende.order_by(deutsch("name"), "pk")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foren.models import Forum
 from netzwerk.rules import is_koordination
+from netzwerk.sortierung import deutsch
 
 from .models import Arbeitsgruppe, Tagesordnungspunkt, Veranstaltung
 
@@ -83,7 +84,7 @@ class VeranstaltungForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.koordination = bool(is_koordination(user))
-        forums = Forum.objects.order_by("name")
+        forums = Forum.objects.order_by(deutsch("name"))
         if not self.koordination:
             # A moderator plans meetings of their own forums: the kind is fixed.
             forums = forums.filter(moderators=user)

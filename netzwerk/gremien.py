@@ -17,6 +17,7 @@ from .mail import mail_queue
 from .models import Gremium, Gremiumseinladung, Rolle, Sachstandsbericht, User
 from .rules import is_koordination
 from .services import user_approve
+from .sortierung import deutsch
 from .text import unique_slug
 
 rules.add_perm("netzwerk.manage_gremien", is_koordination)
@@ -32,7 +33,7 @@ def gremien_for_list() -> QuerySet[Gremium]:
             "einladungen", filter=Q(einladungen__accepted_at__isnull=True), distinct=True
         ),
         berichte_count=Count("berichte", distinct=True),
-    ).order_by("name")
+    ).order_by(deutsch("name"))
 
 
 def berichte_for_gremium(gremium: Gremium) -> QuerySet[Sachstandsbericht]:
@@ -43,7 +44,7 @@ def berichte_for_gremium(gremium: Gremium) -> QuerySet[Sachstandsbericht]:
 def kandidaten() -> QuerySet[User]:
     """Accounts that can be added to a committee: every approved, active account."""
     return User.objects.filter(is_active=True, approved_at__isnull=False).order_by(
-        "last_name", "first_name", "email"
+        deutsch("last_name"), deutsch("first_name"), "email"
     )
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from .models import Kontoprotokoll, Rolle, User
 from .rules import is_koordination
+from .sortierung import deutsch
+from .text import schreibweisen_regex
 
 rules.add_perm("netzwerk.manage_accounts", is_koordination)
 
@@ -71,7 +73,7 @@ def konten_for_list(*, rolle: str = "", status: str = "", suche: str = "") -> Qu
         User.objects.select_related("person__organisation")
         .prefetch_related("groups")
         .annotate(has_mfa=Exists(Authenticator.objects.filter(user=OuterRef("pk"))))
-        .order_by("last_name", "first_name", "email")
+        .order_by(deutsch("last_name"), deutsch("first_name"), "email")
     )
     if rolle == "ohne":
         qs = qs.filter(groups__isnull=True)
@@ -80,8 +82,9 @@ def konten_for_list(*, rolle: str = "", status: str = "", suche: str = "") -> Qu
     if status in _STATUS_Q:
         qs = qs.filter(_STATUS_Q[status])
     for wort in suche.split():
+        rx = schreibweisen_regex(wort)  # "Mueller" finds "Müller", and the other way round
         qs = qs.filter(
-            Q(first_name__icontains=wort) | Q(last_name__icontains=wort) | Q(email__icontains=wort)
+            Q(first_name__iregex=rx) | Q(last_name__iregex=rx) | Q(email__icontains=wort)
         )
     return qs.distinct()
 

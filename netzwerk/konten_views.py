@@ -16,6 +16,7 @@ from . import konten
 from .access import require_perm
 from .gremien_forms import KontoFilterForm, RollenForm
 from .models import User
+from .sortierung import deutsch
 
 MANAGE = "netzwerk.manage_accounts"
 PAGE_SIZE = 50
@@ -62,7 +63,7 @@ def _detail(request: HttpRequest, user: User, *, rollen_form=None, status=200) -
             "faktoren": Authenticator.objects.filter(user=user).order_by("type"),
             "unbestaetigt": konten.unbestaetigte_adresse(user),
             "protokoll": protokoll,
-            "gremien": user.gremien.order_by("name"),
+            "gremien": user.gremien.order_by(deutsch("name")),
             "selbst": user.pk == request.user.pk,
         },
         status=status,

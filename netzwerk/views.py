@@ -21,11 +21,12 @@ from .forms import RueckmeldungForm
 from .mail import mail_resend
 from .models import Mail, Rueckmeldung
 from .services import rueckmeldung_create
+from .sortierung import deutsch
 from .tasks import HEARTBEAT_KEY
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    foren = list(foren_visible_to(request.user).order_by("name"))
+    foren = list(foren_visible_to(request.user).order_by(deutsch("name")))
     return render(
         request,
         "netzwerk/home.html",

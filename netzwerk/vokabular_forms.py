@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Vokabular
+from .sortierung import deutsch
 from .vokabular import term_label
 
 EXTRA_FIELDS = {
@@ -78,6 +79,6 @@ class MergeForm(forms.Form):
         field = self.fields["ziel"]
         # Every term validates (so merging into itself gets its own message from the service);
         # the list offers the others.
-        field.queryset = type(term).objects.order_by("position", "name")
+        field.queryset = type(term).objects.order_by("position", deutsch("name"))
         field.label_from_instance = term_label
         field.widget.choices = [c for c in field.choices if c[0] != term.pk]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from netzwerk.exports import export_format, lokalzeit, table_response
 from netzwerk.rules import is_koordination
+from netzwerk.text import schreibweisen_regex
 
 from .. import einladungen, selectors, services
 from ..forms import EinladungVersandForm
@@ -30,9 +31,10 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
         status = "aktiv"
     anmeldungen = selectors.anmeldungen_of(veranstaltung).filter(status__in=STATUS_FILTER[status])
     if q := request.GET.get("q", "").strip():
+        rx = schreibweisen_regex(q)  # "Mueller" finds "Müller"
         anmeldungen = anmeldungen.filter(
-            Q(name__icontains=q) | Q(email__icontains=q) | Q(organisation__name__icontains=q)
-            | Q(organisation_name__icontains=q)
+            Q(name__iregex=rx) | Q(email__icontains=q) | Q(organisation__name__iregex=rx)
+            | Q(organisation_name__iregex=rx)
         )  # fmt: skip
     if fmt := export_format(request):
         return table_response(

@@ -154,3 +154,54 @@ def test_open_data_terms_are_found_however_umlauts_are_written():
     HandlungsfeldFactory(name="Bildung", slug="bildung")
     assert [t.term.name for t in taxonomy_terms(search="Aerztliche")] == ["Ärztliche Versorgung"]
     assert [t.term.name for t in taxonomy_terms(search="ärztliche")] == ["Ärztliche Versorgung"]
+
+
+def test_account_search_finds_names_however_umlauts_are_written():
+    from netzwerk.konten import konten_for_list
+
+    mueller = UserFactory(first_name="Jörg", last_name="Müller", email="j.m@test.example")
+    UserFactory(first_name="Anna", last_name="Muster", email="a.m@test.example")
+    assert list(konten_for_list(suche="Mueller")) == [mueller]
+    assert list(konten_for_list(suche="joerg müller")) == [mueller]
+    assert list(konten_for_list(suche="j.m@")) == [mueller]  # the address as typed, literally
+
+
+def test_check_in_and_registration_search_find_names_however_umlauts_are_written():
+    from konferenzen import einlass, services
+    from konferenzen.selectors import anmeldungen_of
+
+    start = timezone.now() + timedelta(hours=1)
+    event = Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Treffen", start=start, end=start + timedelta(hours=2)
+    )
+    for name in ["Günther Straßburg", "Gunter Strass", "Zoë Ärmel", "Anna Ost"]:
+        email = f"{name.split()[0].lower()}@test.example"
+        services.anmeldung_create(veranstaltung=event, name=name, email=email)
+    assert [a.name for a in einlass.suche(event, "guenther")] == ["Günther Straßburg"]
+    assert [a.name for a in einlass.suche(event, "Strass")] == [
+        "Gunter Strass",
+        "Günther Straßburg",
+    ]
+    assert [a.name for a in einlass.suche(event, "")] == [
+        "Anna Ost", "Gunter Strass", "Günther Straßburg", "Zoë Ärmel"
+    ]  # fmt: skip
+    assert anmeldungen_of(event).count() == 4
+
+
+def test_registration_list_search_finds_umlauts_however_written(client_as):
+    from django.urls import reverse
+
+    from konferenzen import services
+
+    start = timezone.now() + timedelta(days=3)
+    event = Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Treffen", start=start, end=start + timedelta(hours=2)
+    )
+    services.anmeldung_create(veranstaltung=event, name="Jürgen Öztürk", email="j@test.example")
+    services.anmeldung_create(veranstaltung=event, name="Jana Ost", email="o@test.example")
+    html = client_as("koordination").get(
+        reverse("konferenzen:anmeldung-list", args=[event.pk]), {"q": "oeztuerk"}
+    )
+    assert html.status_code == 200
+    text = html.content.decode()
+    assert "Jürgen Öztürk" in text and "Jana Ost" not in text
