@@ -13,6 +13,7 @@ from .konzepte.zeitleiste_views import zeitleiste_view
 netzwerk_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("hilfe/", views.hilfe, name="hilfe"),
     path("impressum/", views.impressum, name="impressum"),
     path("datenschutz/", views.datenschutz, name="datenschutz"),
     path("barrierefreiheit/", views.barrierefreiheit, name="barrierefreiheit"),

@@ -37,6 +37,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def hilfe(request: HttpRequest) -> HttpResponse:
+    """Help and contact, linked first in every page's footer (WCAG 3.2.6, consistent help)."""
+    return render(request, "netzwerk/hilfe.html")
+
+
 def impressum(request: HttpRequest) -> HttpResponse:
     return render(request, "netzwerk/impressum.html")
 

@@ -561,6 +561,7 @@ class Case:
 MATRIX = [
     Case("netzwerk:home", PUBLIC),
     Case("netzwerk:dashboard", SIGNED_IN),
+    Case("netzwerk:hilfe", PUBLIC),
     Case("netzwerk:impressum", PUBLIC),
     Case("netzwerk:datenschutz", PUBLIC),
     Case("netzwerk:barrierefreiheit", PUBLIC),

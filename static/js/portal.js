@@ -66,3 +66,10 @@ document.querySelectorAll(".auswahlliste fieldset").forEach((fieldset, index) =>
     status.textContent = query ? `${shown} von ${entries.length} Einträgen angezeigt.` : "";
   });
 });
+
+// A form sent back with errors: the focus moves to its error summary (templates/_form_fehler.html),
+// which a screen reader then reads first, and whose links lead to the fields.
+const fehleruebersicht = document.querySelector(".fehleruebersicht");
+if (fehleruebersicht) {
+  fehleruebersicht.focus();
+}

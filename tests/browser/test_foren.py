@@ -69,7 +69,11 @@ def test_a_partner_joins_a_forum_and_adds_a_bedarf(page, live_server, welt, logi
     violations += axe()
     page.get_by_label("Bedarf: Hausaufgabenhilfe für Seiteneinsteiger").fill("3")
     page.get_by_role("button", name="Punkte speichern").click()
-    assert page.get_by_text("Höchstens 2 Punkte auf einen Beitrag.").is_visible()
+    assert (
+        page.locator(".fehleruebersicht")
+        .get_by_text("Höchstens 2 Punkte auf einen Beitrag.")
+        .is_visible()
+    )
     violations += axe()
     page.get_by_label("Bedarf: Hausaufgabenhilfe für Seiteneinsteiger").fill("2")
     page.get_by_label("Bedarf: Schwimmkurse").fill("1")

@@ -101,7 +101,11 @@ def test_the_coordinator_enters_and_removes_a_milestone_on_the_timeline(
     assert page.get_by_role("link", name="Auftaktwerkstatt").is_visible()
     violations += axe()
     page.get_by_role("button", name="Eintragen").click()
-    assert page.get_by_text("Bitte geben Sie an, was geschehen ist.").is_visible()
+    assert (
+        page.locator(".fehleruebersicht")
+        .get_by_text("Bitte geben Sie an, was geschehen ist.")
+        .is_visible()
+    )
     violations += axe()
     page.get_by_label("Datum").fill("2023-08-15")
     page.get_by_role("textbox", name=re.compile(r"^Meilenstein")).fill("Lenkungskreis gegründet")

@@ -44,7 +44,7 @@ def test_a_wrong_totp_code_keeps_the_coordinator_out(page, live_server, welt):
     page.get_by_label(re.compile(r"^\s*Code")).fill(wrong)
     page.get_by_role("button", name="Anmelden", exact=True).click()
     assert "/konto/2fa/authenticate/" in page.url
-    assert page.get_by_text("Falscher Code").is_visible()
+    assert page.locator(".fehleruebersicht").get_by_text("Falscher Code").is_visible()
 
 
 def test_a_new_coordinator_is_led_to_set_up_totp_and_that_page_is_accessible(

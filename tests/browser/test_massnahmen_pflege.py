@@ -36,7 +36,9 @@ def test_the_coordination_builds_and_deletes_a_measure(page, live_server, welt, 
     page.get_by_label("Beginn", exact=True).fill("2026-08-01")
     page.get_by_label("Ende", exact=True).fill("2026-07-01")
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Das Ende liegt vor dem Beginn.").is_visible()
+    assert (
+        page.locator(".fehleruebersicht").get_by_text("Das Ende liegt vor dem Beginn.").is_visible()
+    )
     assert page.get_by_role("textbox", name=re.compile(r"^Titel")).input_value() == "Übergabebogen"
     violations += axe()
     page.get_by_label("Ende", exact=True).fill("2027-07-31")
