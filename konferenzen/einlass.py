@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -267,7 +267,11 @@ def pdf_bytes(veranstaltung: Veranstaltung, art: str, runde: int | None = None) 
 
 def druck_create(*, veranstaltung: Veranstaltung, art: str, runde: int | None, user) -> Druck:
     """Ask for a PDF: the row now, the rendering by the worker after commit."""
-    druck = Druck.objects.create(veranstaltung=veranstaltung, art=art, runde=runde, created_by=user)
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    sprache = code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    druck = Druck.objects.create(
+        veranstaltung=veranstaltung, art=art, runde=runde, sprache=sprache, created_by=user
+    )
     transaction.on_commit(lambda: task_delay("konferenzen.tasks.render_druck", druck_id=druck.pk))
     return druck
 
@@ -278,7 +282,8 @@ def druck_render(*, druck_id: int, now=None) -> str:
     if druck is None or druck.status == Druck.Status.FERTIG:
         return "nichts zu tun"
     try:
-        pdf = pdf_bytes(druck.veranstaltung, druck.art, druck.runde)
+        with translation.override(druck.sprache or settings.LANGUAGE_CODE):
+            pdf = pdf_bytes(druck.veranstaltung, druck.art, druck.runde)
     except Exception as error:  # noqa: BLE001 - recorded for the page; the task does not retry
         Druck.objects.filter(pk=druck.pk).update(
             status=Druck.Status.FEHLER, error=str(error)[:2000], finished_at=now or timezone.now()

@@ -466,6 +466,11 @@ class Druck(models.Model):
     )
     art = models.CharField(_("Was"), max_length=20, choices=Art.choices)
     runde = models.PositiveSmallIntegerField(_("Zeitfenster"), null=True, blank=True)
+    # The language the PDF was asked for in (the portal's switch at that moment): the worker and
+    # every later attempt render in it.
+    sprache = models.CharField(
+        _("Sprache"), max_length=8, default=settings.LANGUAGE_CODE, choices=settings.LANGUAGES
+    )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.WARTET
     )

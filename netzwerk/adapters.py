@@ -1,9 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.utils import translation
 
 from . import anmeldebremse
-from .mail import mail_store
+from .mail import mail_store, sprachen_der_empfaenger
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,8 +39,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's mails (confirmation, password reset) go through the outbox like all others."""
-        message = self.render_mail(template_prefix, email, context)
+        """allauth's mails (confirmation, password reset) go through the outbox like all others,
+        in the language of the account they go to, or else of the page that set them off (the
+        person asking for a reset or confirming a sign-up is the one reading the mail)."""
+        sprache = next(iter(sprachen_der_empfaenger([email])))
+        if sprache == settings.LANGUAGE_CODE:
+            sprache = translation.get_language()
+        with translation.override(sprache):
+            message = self.render_mail(template_prefix, email, context)
         html = next(
             (c for c, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
         )

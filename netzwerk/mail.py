@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -32,7 +33,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .celery import task_delay
-from .models import Mail
+from .models import Mail, User
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +52,25 @@ class MailDeliveryError(Exception):
     """A temporary failure; the task retries with back-off."""
 
 
-def _render(name: str, context: dict) -> tuple[str, str, str]:
+def sprachen_der_empfaenger(addresses: list[str]) -> dict[str, list[str]]:
+    """The recipients by the language their mails go out in: an account's own (User.sprache,
+    chosen with the portal's switch), else the portal's (German). Never the language of
+    whoever set the mail off: an English page must not send a German coordinator English."""
+    eigene = dict(
+        User.objects.annotate(adresse=Lower("email"))
+        .filter(adresse__in=[a.lower() for a in addresses])
+        .exclude(sprache="")
+        .values_list("adresse", "sprache")
+    )
+    gruppen: dict[str, list[str]] = {}
+    for address in addresses:
+        gruppen.setdefault(eigene.get(address.lower(), settings.LANGUAGE_CODE), []).append(address)
+    return gruppen
+
+
+def _render(name: str, context: dict, sprache: str | None = None) -> tuple[str, str, str]:
     context = {"portal_name": settings.PORTAL_NAME, "site_url": settings.SITE_URL, **context}
-    # In the portal's language, not in the one of whoever set the mail off (an English page
-    # must not send a German coordinator an English mail); a language per recipient needs
-    # the account's own language, which the portal does not keep yet.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(sprache or settings.LANGUAGE_CODE):
         subject = " ".join(
             render_to_string(f"emails/{name}_subject.txt", context, using="text").split()
         )
@@ -72,19 +86,25 @@ def mail_queue(
     *, name: str, context: dict, to: list[str], attachments: list[dict] | None = None
 ) -> Mail | None:
     """Write the mail as a row now; it is sent once the surrounding transaction commits.
-    Attachments are small texts, such as a calendar entry: {"filename", "content", "mimetype"}."""
+    Attachments are small texts, such as a calendar entry: {"filename", "content", "mimetype"}.
+    Each recipient reads it in her own language: one row per language among the recipients
+    (returned: the German one, else the first)."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
-    subject, body, html = _render(name, context)
-    return mail_store(
-        template=name,
-        to=recipients,
-        subject=subject,
-        body_text=body,
-        body_html=html,
-        attachments=attachments,
-    )
+    mails = []
+    for sprache, addresses in sorted(sprachen_der_empfaenger(recipients).items()):
+        subject, body, html = _render(name, context, sprache)
+        mail = mail_store(
+            template=name,
+            to=addresses,
+            subject=subject,
+            body_text=body,
+            body_html=html,
+            attachments=attachments,
+        )
+        mails.insert(0 if sprache == settings.LANGUAGE_CODE else len(mails), mail)
+    return mails[0]
 
 
 def mail_store(

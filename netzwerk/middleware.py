@@ -126,14 +126,22 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+# The language chosen with the switch, for this session; on signing in, the account's own
+# (User.sprache, netzwerk.signals) is put here, so the choice follows a person to every device.
+SPRACHE_SESSION_KEY = "portal_sprache"
+
+
 class SpracheMiddleware(LocaleMiddleware):
     """German for every browser, English only for those who chose it with the switch in the
-    header (Django's set_language keeps that choice in the language cookie). Accept-Language
-    is not asked: the portal is German first, and an English browser alone does not say its
-    owner wants the portal in English."""
+    header (netzwerk.views.sprache_setzen keeps that choice in the session, the language cookie
+    and a signed-in person's account). Accept-Language is not asked: the portal is German
+    first, and an English browser alone does not say its owner wants the portal in English."""
 
     def process_request(self, request):
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        session = getattr(request, "session", None)
+        code = (session.get(SPRACHE_SESSION_KEY) if session is not None else None) or (
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        )
         try:
             code = translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
         except LookupError:

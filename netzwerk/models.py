@@ -67,6 +67,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The language of the portal's pages and of the mails to this account, as last chosen with
+    # the switch in the header (netzwerk.views.sprache_setzen); empty: the portal's (German).
+    sprache = models.CharField(
+        _("Sprache"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     rejected_at = models.DateTimeField(_("abgelehnt am"), null=True, blank=True)
     rejected_by = models.ForeignKey(
         "self",

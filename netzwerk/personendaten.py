@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -47,6 +48,7 @@ def _user_erase(queryset, b: Betroffene, now) -> None:
         # What others see on the forum entries and comments that stay: "Gelöschte Person".
         user.first_name, user.last_name = "Gelöschte", "Person"
         user.organisation_hint = ""
+        user.sprache = ""
         user.is_active = False
         user.set_unusable_password()
         user.save()
@@ -58,6 +60,7 @@ def _user_export(user: User) -> dict:
         "vorname": user.first_name,
         "nachname": user.last_name,
         "organisation_laut_registrierung": user.organisation_hint,
+        "sprache": user.sprache or settings.LANGUAGE_CODE,
         "registriert_am": user.date_joined.isoformat(),
         "letzte_anmeldung": user.last_login.isoformat() if user.last_login else None,
         "freigegeben_am": user.approved_at.isoformat() if user.approved_at else None,

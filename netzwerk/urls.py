@@ -248,8 +248,8 @@ urlpatterns = [
     path("foren/", include("foren.urls")),
     path("konferenzen/", include("konferenzen.urls")),
     path("konto/", include("allauth.urls")),
-    # The language switch in the header posts here (set_language: the choice goes in a cookie).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in the header posts here (cookie, session and the account).
+    path("i18n/setlang/", views.sprache_setzen, name="set_language"),
     path("verwaltung/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

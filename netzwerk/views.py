@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from foren.selectors import foren_visible_to  # pages are netzwerk's top floor
 
@@ -19,7 +20,8 @@ from .context_processors import rollen_for
 from .dashboard import dashboard_context
 from .forms import RueckmeldungForm
 from .mail import mail_resend
-from .models import Mail, Rueckmeldung
+from .middleware import SPRACHE_SESSION_KEY
+from .models import Mail, Rueckmeldung, User
 from .services import rueckmeldung_create
 from .sortierung import deutsch
 from .tasks import HEARTBEAT_KEY
@@ -35,6 +37,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "ruhende_foren": [f for f in foren if f.status == f.Status.RUHEND],
         },
     )
+
+
+@require_POST
+def sprache_setzen(request: HttpRequest) -> HttpResponse:
+    """The language switch in the header: Django's set_language (cookie, back to `next`), and
+    the choice kept in the session and, for a signed-in person, in the account, from which the
+    mails to her take their language too."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        request.session[SPRACHE_SESSION_KEY] = code
+        if request.user.is_authenticated and request.user.sprache != code:
+            User.objects.filter(pk=request.user.pk).update(sprache=code)
+    return response
 
 
 def hilfe(request: HttpRequest) -> HttpResponse:

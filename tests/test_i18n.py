@@ -216,3 +216,86 @@ def test_a_mail_set_off_from_an_english_page_goes_out_in_german():
         mail = mail_queue(name="rueckmeldung", context={}, to=["koordination@example.org"])
     assert mail.subject == "Neue Rückmeldung zur Barrierefreiheit"
     assert english != mail.subject  # the catalogue has it in English: German was chosen
+
+
+@pytest.mark.django_db
+def test_each_recipient_reads_a_mail_in_the_language_of_her_account():
+    from django.utils import translation
+
+    from netzwerk.mail import mail_queue
+    from netzwerk.models import Mail
+    from tests.factories import UserFactory
+
+    UserFactory(email="Ada@Example.org", sprache="en")
+    UserFactory(email="bernd@example.org")  # no choice: the portal's German
+    with translation.override("en"):  # whoever sets it off, on whatever page
+        mail = mail_queue(
+            name="rueckmeldung",
+            context={},
+            to=["ada@example.org", "bernd@example.org", "ohne.konto@example.org"],
+        )
+    by_language = {tuple(m.to): m.subject for m in Mail.objects.all()}
+    assert by_language == {
+        ("bernd@example.org", "ohne.konto@example.org"): "Neue Rückmeldung zur Barrierefreiheit",
+        ("ada@example.org",): "New feedback on accessibility",
+    }
+    assert mail.to == ["bernd@example.org", "ohne.konto@example.org"]  # the German one
+
+
+@pytest.mark.django_db
+def test_the_switch_keeps_the_language_in_the_session_and_the_account(client, welt):
+    from django.test import Client
+
+    partner = welt.users["partner"]
+    client.force_login(partner)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.sprache == "en"
+    # Another device: no language cookie, but signing in brings the account's choice along.
+    other = Client()
+    assert '<html lang="de"' in other.get(reverse("netzwerk:home")).content.decode()
+    other.force_login(partner)
+    assert '<html lang="en"' in other.get(reverse("netzwerk:dashboard")).content.decode()
+    # Back to German: the account follows.
+    other.post(reverse("set_language"), {"language": "de", "next": "/"})
+    partner.refresh_from_db()
+    assert partner.sprache == "de"
+    assert '<html lang="de"' in other.get(reverse("netzwerk:dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_pdf_stays_in_the_language_it_was_asked_for(welt, django_capture_on_commit_callbacks):
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+    from pypdf import PdfReader
+
+    from konferenzen import einlass
+    from konferenzen.models import Druck, Veranstaltung
+
+    start = timezone.now() + timedelta(days=1)
+    event = Veranstaltung.objects.create(
+        art="netzwerktreffen", title="Treffen", start=start, end=start + timedelta(hours=2)
+    )
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        druck = einlass.druck_create(
+            veranstaltung=event,
+            art=Druck.Art.UNTERSCHRIFTENLISTE,
+            runde=None,
+            user=welt.users["koordination"],
+        )
+    druck.refresh_from_db()
+    assert druck.sprache == "en" and druck.status == Druck.Status.FERTIG  # rendered in-process
+    text = PdfReader(io.BytesIO(druck.file.read())).pages[0].extract_text()
+    assert "Signature" in text and "Unterschrift" not in text
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        deutsch = einlass.druck_create(
+            veranstaltung=event,
+            art=Druck.Art.UNTERSCHRIFTENLISTE,
+            runde=None,
+            user=welt.users["koordination"],
+        )
+    deutsch.refresh_from_db()
+    assert "Unterschrift" in PdfReader(io.BytesIO(deutsch.file.read())).pages[0].extract_text()

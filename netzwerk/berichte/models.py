@@ -44,6 +44,11 @@ class Sachstandsbericht(models.Model):
     # Written for the public (it may then get a public link): it names only what the portal
     # shows everybody; a committee's report also names draft concepts and members' forums.
     oeffentlich = models.BooleanField(_("für die Öffentlichkeit"), default=False)
+    # The language the PDF was asked for in (the portal's switch at that moment): the worker and
+    # every later attempt render in it.
+    sprache = models.CharField(
+        _("Sprache"), max_length=8, default=settings.LANGUAGE_CODE, choices=settings.LANGUAGES
+    )
     summary = models.TextField(_("Einleitung"), blank=True, max_length=5000)
     outlook = models.TextField(_("Ausblick"), blank=True, max_length=5000)
 

@@ -74,6 +74,7 @@ def bericht_create(
                     summary=summary,
                     outlook=outlook,
                     oeffentlich=oeffentlich,
+                    sprache=_sprache(),
                     created_by=user,
                 )
         except IntegrityError:
@@ -81,6 +82,12 @@ def bericht_create(
         _dispatch(bericht)
         return bericht
     raise ValidationError(_("Der Bericht konnte nicht nummeriert werden; bitte noch einmal."))
+
+
+def _sprache() -> str:
+    """The language of the page the PDF is asked for on (one the portal offers)."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _dispatch(bericht: Sachstandsbericht) -> None:
@@ -110,7 +117,7 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
     bericht = Sachstandsbericht.objects.select_related("gremium", "konzept").get(pk=bericht_id)
     name = ""
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(bericht.sprache or settings.LANGUAGE_CODE):
             context = _schnappschuss(bericht, now)
             _step(bericht, "satz")
             pdf = render_pdf("pdf/sachstandsbericht.html", context)
