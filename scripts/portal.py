@@ -30,6 +30,7 @@ STAMP = VENV / ".requirements.sha256"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def say(text: str) -> None:
@@ -138,14 +139,15 @@ def print_banner(url: str) -> None:
 
 
 def ensure_axe() -> None:
-    """axe-core for the accessibility tests, from npm (test tooling only)."""
-    if AXE.exists():
+    """axe-core and the W3C Nu HTML Checker for the accessibility tests, from npm (test tooling
+    only; the checker runs on Java)."""
+    if AXE.exists() and VNU.exists():
         return
     npm = shutil.which("npm")
     if npm is None:
-        say("npm fehlt: die Barrierefreiheitstests (axe-core) werden übersprungen.")
+        say("npm fehlt: die Tests mit axe-core und dem Nu HTML Checker werden übersprungen.")
         return
-    say("Installiere axe-core (npm ci) für die Barrierefreiheitstests ...")
+    say("Installiere axe-core und den Nu HTML Checker (npm ci) für die Barrierefreiheitstests ...")
     run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
@@ -159,9 +161,17 @@ def cmd_test(args: argparse.Namespace) -> int:
     if lint:
         say("Lint meldet Fehler (siehe oben).")
         return lint
-    say("pytest ...")
+    extra = list(args.pytest_args)
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in extra):
+        # pytest-xdist: a worker more than cores (the browser tests and the live servers wait
+        # on each other, a core stays half idle with one worker each), at most four, each with
+        # its own test database; the crawl and the tests that start real Celery workers share
+        # one worker, in turn (xdist_group "seriell").
+        workers = min((os.cpu_count() or 1) + 1, 4)
+        extra = ["-n", str(workers), "--dist", "loadgroup", *extra]
+    say(f"pytest {' '.join(extra)} ...")
     # pytest's own exit code goes through unchanged: 5 ("no tests collected") is a failure too.
-    return subprocess.run([str(PYTHON), "-m", "pytest", *args.pytest_args], cwd=ROOT).returncode
+    return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT).returncode
 
 
 def cmd_totp(args: argparse.Namespace) -> int:

@@ -30,6 +30,12 @@ ROLES = [
 ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The crawl of every page (minutes) first: with pytest-xdist one worker starts on it while
+    the others share the rest, instead of it starting last and the run waiting for it alone."""
+    items.sort(key=lambda item: item.get_closest_marker("crawl") is None)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI nothing may be skipped: a skip there hides a missing service or browser."""

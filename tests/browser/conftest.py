@@ -82,7 +82,7 @@ def axe(page):
             """async () => {
                 const result = await axe.run(document, {runOnly: {type: 'tag',
                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-                    rules: {'target-size': {enabled: true}}});
+                    rules: {'target-size': {enabled: true}}, resultTypes: ['violations']});
                 return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -> ` +
                     v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
             }"""
@@ -90,3 +90,9 @@ def axe(page):
         return [f"{page.url}: {v}" for v in violations]
 
     return check
+
+
+def pytest_configure(config):
+    # The crawl of every page (test_crawl.py) takes minutes: `-m crawl` runs it alone,
+    # `-m "not crawl"` leaves it out.
+    config.addinivalue_line("markers", "crawl: the slow crawl of every page with axe and vnu")

@@ -139,12 +139,22 @@ def test_25_simultaneous_acceptances_for_the_last_3_seats_never_overbook(live_se
     assert Anmeldung.objects.filter(veranstaltung=event).count() == 7 + 25
 
 
+# A control shows that the race is real. On a loaded machine (the suite on both cores) the
+# threads may happen to run one after another, so a control gets three races to show it.
+CONTROL_RUNS = 3
+
+
 def test_control_without_the_lock_the_same_race_overbooks(live_server, settings):
     settings.KONFERENZEN_SPERRE = False  # the live server's threads read the same settings
-    event = _event(capacity=10, taken=7)
-    guests = _race(live_server, event, {}, n=25)
-    assert all(g.status == 302 for g in guests)
-    assert _count(event, "bestaetigt") > 10
+    confirmed = []
+    for _ in range(CONTROL_RUNS):
+        event = _event(capacity=10, taken=7)
+        guests = _race(live_server, event, {}, n=25)
+        assert all(g.status == 302 for g in guests)
+        confirmed.append(_count(event, "bestaetigt"))
+        if confirmed[-1] > 10:
+            break
+    assert confirmed[-1] > 10, confirmed
 
 
 def _group_race(live_server, n: int) -> tuple[Veranstaltung, Arbeitsgruppe, list[_Guest]]:
@@ -163,6 +173,11 @@ def test_10_simultaneous_choices_of_a_working_group_with_2_seats_confirm_2(live_
 
 def test_control_without_the_lock_the_working_group_overbooks(live_server, settings):
     settings.KONFERENZEN_SPERRE = False
-    event, lotsen, guests = _group_race(live_server, n=10)
-    assert all(g.status == 302 for g in guests)
-    assert _count(event, "bestaetigt", arbeitsgruppen=lotsen) > 2
+    confirmed = []
+    for _ in range(CONTROL_RUNS):
+        event, lotsen, guests = _group_race(live_server, n=10)
+        assert all(g.status == 302 for g in guests)
+        confirmed.append(_count(event, "bestaetigt", arbeitsgruppen=lotsen))
+        if confirmed[-1] > 2:
+            break
+    assert confirmed[-1] > 2, confirmed

@@ -23,7 +23,13 @@ from netzwerk.celery import app
 from netzwerk.mail import mail_queue, mails_recover
 from netzwerk.models import Mail
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# The real broker's queues are shared, and a worker process must not start beside the crawl of
+# every page: with pytest-xdist these tests and the crawl run on one worker, in turn.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("seriell"),
+]
 
 GERMAN = "Das Portal ist gleich wieder da"
 

@@ -26,7 +26,13 @@ from netzwerk.mail import mail_deliver, mail_queue, mails_recover
 from netzwerk.models import Mail
 from tests.smtp_sink import SmtpSink
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# The real broker's queues are shared, and a worker process must not start beside the crawl of
+# every page: with pytest-xdist these tests and the crawl run on one worker, in turn.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("seriell"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUEUE = "netzwerk-test-postausgang"
@@ -56,6 +62,7 @@ def broker():
         pytest.skip("DATABASE_URL zeigt nicht auf PostgreSQL: ein Worker-Prozess braucht sie.")
     before = app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue
     app.conf.update(task_always_eager=False, broker_url=url, task_default_queue=QUEUE)
+    app._pool = app.amqp._producer_pool = None  # no pool of an earlier broker publishes here
     _purge(url)
     try:
         yield url
@@ -64,6 +71,7 @@ def broker():
         app.conf.update(
             task_always_eager=before[0], broker_url=before[1], task_default_queue=before[2]
         )
+        app._pool = app.amqp._producer_pool = None
 
 
 def _wait_for(condition, *, timeout: float, failure: str) -> None:
