@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -55,13 +54,16 @@ class MailDeliveryError(Exception):
 def sprachen_der_empfaenger(addresses: list[str]) -> dict[str, list[str]]:
     """The recipients by the language their mails go out in: an account's own (User.sprache,
     chosen with the portal's switch), else the portal's (German). Never the language of
-    whoever set the mail off: an English page must not send a German coordinator English."""
-    eigene = dict(
-        User.objects.annotate(adresse=Lower("email"))
-        .filter(adresse__in=[a.lower() for a in addresses])
+    whoever set the mail off: an English page must not send a German coordinator English.
+    Matched on the address as given and in lower case, so the unique index on email serves
+    (a lookup on lower(email) would read every account for every mail of a mailing)."""
+    kandidaten = set(addresses) | {a.lower() for a in addresses}
+    eigene = {
+        email.lower(): sprache
+        for email, sprache in User.objects.filter(email__in=kandidaten)
         .exclude(sprache="")
-        .values_list("adresse", "sprache")
-    )
+        .values_list("email", "sprache")
+    }
     gruppen: dict[str, list[str]] = {}
     for address in addresses:
         gruppen.setdefault(eigene.get(address.lower(), settings.LANGUAGE_CODE), []).append(address)

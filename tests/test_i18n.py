@@ -226,7 +226,7 @@ def test_each_recipient_reads_a_mail_in_the_language_of_her_account():
     from netzwerk.models import Mail
     from tests.factories import UserFactory
 
-    UserFactory(email="Ada@Example.org", sprache="en")
+    UserFactory(email="ada@example.org", sprache="en")
     UserFactory(email="bernd@example.org")  # no choice: the portal's German
     with translation.override("en"):  # whoever sets it off, on whatever page
         mail = mail_queue(
