@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from netzwerk.celery import task_delay
-from netzwerk.pdf import Pdf, render_pdf
+from netzwerk.pdf import Pdf, bestellsprache, render_pdf
 from netzwerk.sortierung import deutsch
 from netzwerk.text import schreibweisen_regex
 
@@ -267,10 +267,12 @@ def pdf_bytes(veranstaltung: Veranstaltung, art: str, runde: int | None = None) 
 
 def druck_create(*, veranstaltung: Veranstaltung, art: str, runde: int | None, user) -> Druck:
     """Ask for a PDF: the row now, the rendering by the worker after commit."""
-    code = translation.get_language() or settings.LANGUAGE_CODE
-    sprache = code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     druck = Druck.objects.create(
-        veranstaltung=veranstaltung, art=art, runde=runde, sprache=sprache, created_by=user
+        veranstaltung=veranstaltung,
+        art=art,
+        runde=runde,
+        sprache=bestellsprache(),
+        created_by=user,
     )
     transaction.on_commit(lambda: task_delay("konferenzen.tasks.render_druck", druck_id=druck.pk))
     return druck

@@ -15,7 +15,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,13 @@ class Pdf(bytes):
 # /MarkInfo /Marked and /ViewerPreferences /DisplayDocTitle (the viewer shows the title, not
 # the file name), so nothing is patched afterwards.
 PDF_UA = "pdf/ua-1"
+
+
+def bestellsprache() -> str:
+    """The language a PDF asked for now is to be rendered in, by the worker and by every later
+    attempt: the active one (the page it is asked for on), if the portal offers it."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def render_pdf(template: str, context: dict, *, variant: str | None = PDF_UA) -> Pdf:

@@ -279,23 +279,21 @@ def test_a_pdf_stays_in_the_language_it_was_asked_for(welt, django_capture_on_co
     event = Veranstaltung.objects.create(
         art="netzwerktreffen", title="Treffen", start=start, end=start + timedelta(hours=2)
     )
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        druck = einlass.druck_create(
-            veranstaltung=event,
-            art=Druck.Art.UNTERSCHRIFTENLISTE,
-            runde=None,
-            user=welt.users["koordination"],
-        )
-    druck.refresh_from_db()
+
+    def sign_in_sheet(sprache: str) -> tuple[Druck, str]:
+        """Asked for on a page in `sprache`, rendered after commit (in-process here)."""
+        with translation.override(sprache), django_capture_on_commit_callbacks(execute=True):
+            druck = einlass.druck_create(
+                veranstaltung=event,
+                art=Druck.Art.UNTERSCHRIFTENLISTE,
+                runde=None,
+                user=welt.users["koordination"],
+            )
+        druck.refresh_from_db()
+        return druck, PdfReader(io.BytesIO(druck.file.read())).pages[0].extract_text()
+
+    druck, text = sign_in_sheet("en")
     assert druck.sprache == "en" and druck.status == Druck.Status.FERTIG  # rendered in-process
-    text = PdfReader(io.BytesIO(druck.file.read())).pages[0].extract_text()
     assert "Signature" in text and "Unterschrift" not in text
-    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
-        deutsch = einlass.druck_create(
-            veranstaltung=event,
-            art=Druck.Art.UNTERSCHRIFTENLISTE,
-            runde=None,
-            user=welt.users["koordination"],
-        )
-    deutsch.refresh_from_db()
-    assert "Unterschrift" in PdfReader(io.BytesIO(deutsch.file.read())).pages[0].extract_text()
+    _deutsch, text = sign_in_sheet("de")
+    assert "Unterschrift" in text

@@ -21,7 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from ..celery import task_delay
 from ..konzepte.models import Gremium, Konzept
-from ..pdf import Pruefsummenfehler, gespeichert_lesen  # noqa: F401 (the views catch it from here)
+from ..pdf import (  # noqa: F401 (the views catch Pruefsummenfehler from here)
+    Pruefsummenfehler,
+    bestellsprache,
+    gespeichert_lesen,
+)
 from .models import Sachstandsbericht
 
 logger = logging.getLogger(__name__)
@@ -74,7 +78,7 @@ def bericht_create(
                     summary=summary,
                     outlook=outlook,
                     oeffentlich=oeffentlich,
-                    sprache=_sprache(),
+                    sprache=bestellsprache(),
                     created_by=user,
                 )
         except IntegrityError:
@@ -82,12 +86,6 @@ def bericht_create(
         _dispatch(bericht)
         return bericht
     raise ValidationError(_("Der Bericht konnte nicht nummeriert werden; bitte noch einmal."))
-
-
-def _sprache() -> str:
-    """The language of the page the PDF is asked for on (one the portal offers)."""
-    code = translation.get_language() or settings.LANGUAGE_CODE
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _dispatch(bericht: Sachstandsbericht) -> None:

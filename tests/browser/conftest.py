@@ -1,6 +1,7 @@
 """Debian's chromium, driven by Playwright (which cannot download its own browser here)."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,13 @@ def pytest_configure(config):
     # The crawl of every page (test_crawl.py) takes minutes: `-m crawl` runs it alone,
     # `-m "not crawl"` leaves it out.
     config.addinivalue_line("markers", "crawl: the slow crawl of every page with axe and vnu")
+
+
+def totp_code(secret: str) -> str:
+    """The current TOTP code of `secret`, as an authenticator app shows it; waits for the next
+    30-second window when this one is about to end, so the code is still valid when sent."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if 30 - time.time() % 30 < 4:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -20,14 +20,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import Resolver404, resolve, reverse
 
 from netzwerk.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_email
 
-from .conftest import AXE
+from .conftest import AXE, totp_code
 
 # With pytest-xdist on the worker of the tests that start real Celery workers (xdist_group
 # "seriell"): neither slows the other down past its time limits.
@@ -169,12 +168,6 @@ def _vnu_jar() -> Path:
     return jar
 
 
-def _totp_code() -> str:
-    if 30 - time.time() % 30 < 3:  # about to change: wait for the next window
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
-
-
 def _login(page, base: str, role: str) -> None:
     """Through the login form, as a person does; the coordinator with her second factor."""
     page.goto(f"{base}{reverse('account_login')}")
@@ -183,7 +176,7 @@ def _login(page, base: str, role: str) -> None:
     page.get_by_role("button", name="Anmelden", exact=True).click()
     if role == "koordination":
         page.wait_for_url("**/konto/2fa/authenticate/")
-        page.get_by_label(re.compile(r"^\s*Code")).fill(_totp_code())
+        page.get_by_label(re.compile(r"^\s*Code")).fill(totp_code(DEMO_TOTP_SECRET))
         page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url(f"**{reverse('netzwerk:dashboard')}")
 

@@ -1,20 +1,17 @@
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from tests.conftest import TOTP_SECRET
 from tests.factories import PASSWORD
+
+from .conftest import totp_code
 
 pytestmark = pytest.mark.browser
 
 
 def _current_code() -> str:
-    import time
-
-    if 30 - time.time() % 30 < 3:  # about to change: wait for the next window
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    return totp_code(TOTP_SECRET)
 
 
 def test_a_coordinator_logs_in_with_password_and_totp_and_reaches_the_dashboard(

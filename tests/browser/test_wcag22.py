@@ -7,14 +7,14 @@ tests/test_live_regions.py, tests/test_fehleruebersicht.py; consistent help (3.2
 checked on every page by the crawl (test_crawl.py)."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from tests.conftest import TOTP_SECRET
 from tests.factories import PASSWORD
+
+from .conftest import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -159,12 +159,6 @@ def test_reduced_motion_stops_every_transition_and_animation(browser, live_serve
     assert reduced == {"moving": [], "smooth": False}
 
 
-def _code() -> str:
-    if 30 - time.time() % 30 < 4:
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-
-
 def test_sign_in_has_no_puzzle_and_takes_a_pasted_password_and_code(browser, live_server, welt):
     context = browser.new_context(locale="de-DE", permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
@@ -188,7 +182,7 @@ def test_sign_in_has_no_puzzle_and_takes_a_pasted_password_and_code(browser, liv
     page.wait_for_url("**/konto/2fa/authenticate/")
     code = page.get_by_label(re.compile(r"^\s*Code"))
     assert code.get_attribute("autocomplete") == "one-time-code"
-    paste(code, _code())
+    paste(code, totp_code(TOTP_SECRET))
     page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/dashboard/")
     context.close()
