@@ -28,6 +28,7 @@ from netzwerk.text import norm_name as _norm  # the import's name matching
 from netzwerk.text import unique_slug
 
 from .models import Organisation
+from .stand import stand_erneuern
 
 MAX_BYTES = 20_000_000
 # Simplification keeps the shape at the scale of a town map and drops survey-grade vertices.
@@ -473,6 +474,8 @@ def organisationen_zuordnen(*, user=None) -> int:
     # history rows, so every assignment is attributable like any other change.
     for pk, ids in je_bezirk.items():
         Organisation.objects.filter(pk__in=ids, sozialraum__isnull=True).update(sozialraum_id=pk)
+    if je_bezirk:
+        stand_erneuern()  # queryset updates send no signals
     if geaendert:
         Organisation.history.bulk_history_create(
             geaendert,

@@ -7,8 +7,6 @@ organisation) are found in the file and in the directory and skipped, never crea
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,18 +18,14 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
+from netzwerk.tabellen import MAX_BYTES, MAX_ROWS, ImportFehler, read_table  # noqa: F401
 from netzwerk.text import norm_name as _norm
 
 from .models import Angebot, Import, Organisation, Organisationstyp, Person
+from .stand import stand_erneuern
 
-MAX_BYTES = 10_000_000
-MAX_ROWS = 20_000
 PHONE = re.compile(r"^\+?[0-9][0-9 ()/\-]{4,28}[0-9]$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
-
-
-class ImportFehler(Exception):
-    """The file as a whole cannot be read; the message is for the coordinator, in German."""
 
 
 @dataclass(frozen=True)
@@ -89,69 +83,6 @@ KOSTEN = {
     "beitrag": Angebot.Kosten.ERMAESSIGT,
     "kostenpflichtig": Angebot.Kosten.KOSTENPFLICHTIG,
 }
-
-
-# --- Reading ----------------------------------------------------------------------------------
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the first sheet of an XLSX file, or of a CSV file (; , or tab)."""
-    if not data:
-        raise ImportFehler("Die Datei ist leer.")
-    if len(data) > MAX_BYTES:
-        raise ImportFehler(f"Die Datei ist zu groß (höchstens {MAX_BYTES // 1_000_000} MB).")
-    if data[:4] == b"PK\x03\x04":  # XLSX is a zip archive
-        rows = _read_xlsx(data)
-    elif filename.lower().endswith((".xlsx", ".xls", ".ods")) or b"\x00" in data[:2048]:
-        raise ImportFehler(
-            "Diese Datei kann das Portal nicht lesen. Bitte speichern Sie sie in Excel als "
-            "„Excel-Arbeitsmappe (.xlsx)“ oder als „CSV (Trennzeichen-getrennt)“."
-        )
-    else:
-        rows = _read_csv(data)
-    rows = [r for r in rows if any(c for c in r)]
-    if not rows:
-        raise ImportFehler("Die Datei enthält keine Zeilen.")
-    headers = [h or f"Spalte {i + 1}" for i, h in enumerate(rows[0])]
-    body = rows[1:]
-    if not body:
-        raise ImportFehler("Die Datei enthält nur die Kopfzeile, aber keine Daten.")
-    if len(body) > MAX_ROWS:
-        raise ImportFehler(f"Die Datei hat zu viele Zeilen (höchstens {MAX_ROWS}).")
-    width = len(headers)
-    return headers, [(r + [""] * width)[:width] for r in body]
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # what Excel writes on German Windows
-    sample = text[:5000]
-    delimiter = max(";,\t", key=sample.count)
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any broken archive is the same message to a person
-        raise ImportFehler("Die Excel-Datei ist beschädigt oder kein Excel-Format.") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def guess_mapping(art: str, headers: list[str]) -> dict[str, int]:
@@ -396,6 +327,7 @@ def execute(
             _write(imp.art, chunk, user, reason)
             if progress:
                 progress(start + len(chunk))
+        stand_erneuern()  # bulk creates send no signals
     return result
 
 

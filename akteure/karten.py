@@ -261,21 +261,26 @@ class Luecken:
         return self.zellen - self.abgedeckt
 
 
-def luecken_je_sozialraum(*, user) -> list[Luecken]:
+def luecken_je_sozialraum(*, user, zellen=None) -> list[Luecken]:
     """For every active Sozialraum: its current offers, covered and empty cells of the
-    Präventionskette and the life phases without any offer. Five queries, whatever the data."""
+    Präventionskette and the life phases without any offer. Five queries, whatever the data;
+    four with `zellen`, the cells the Präventionskette counted
+    (akteure.selectors.praeventionskette_zellen)."""
     version = grenzen_version()
     phasen = list(Lebensphase.objects.order_by("position", "name").values_list("pk", "name"))
     n_felder = Handlungsfeld.objects.count()
     qs = Angebot.objects.visible_to(user).current().filter(sozialraum__isnull=False)
-    zellen: dict[int, set] = {}
-    for sr, phase, feld in (
-        qs.filter(lebensphasen__isnull=False)
-        .values_list("sozialraum", "lebensphasen", "handlungsfelder")
-        .distinct()
-        .order_by()
-    ):
-        zellen.setdefault(sr, set()).add((phase, feld))
+    if zellen is None:
+        zellen = (
+            qs.filter(lebensphasen__isnull=False)
+            .values_list("sozialraum", "lebensphasen", "handlungsfelder")
+            .distinct()
+            .order_by()
+        )
+    belegte: dict[int, set] = {}
+    for sr, phase, feld, *_n in zellen:
+        if sr is not None:
+            belegte.setdefault(sr, set()).add((phase, feld))
     angebote = dict(
         qs.values("sozialraum").annotate(n=Count("id")).order_by().values_list("sozialraum", "n")
     )
@@ -283,7 +288,7 @@ def luecken_je_sozialraum(*, user) -> list[Luecken]:
     for s, (*_, v) in zip(_sozialraeume(version), version, strict=True):
         if not s.active:
             continue
-        belegt = zellen.get(s.pk, set())
+        belegt = belegte.get(s.pk, set())
         mit_phase = {phase for phase, _ in belegt}
         rows.append(
             Luecken(

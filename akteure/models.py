@@ -284,6 +284,11 @@ class Angebot(models.Model):
         indexes = [
             models.Index(fields=["confirmed_at"]),
             models.Index(fields=["title"]),  # the directory's order: a page is an index scan
+            # The public list's count ("N Angebote gefunden") and its join for the filtered
+            # counts: an index-only scan of the public offers, not a scan of the wide table.
+            models.Index(
+                fields=["id"], condition=models.Q(is_public=True), name="akteure_angebot_oeffentl"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,3 +35,5 @@ rules.add_perm("akteure.import", is_koordination)
 # Issue 16: the Sozialraum boundaries and their overview map, and the printed guide.
 rules.add_perm("akteure.manage_grenzen", is_koordination)
 rules.add_perm("akteure.order_heft", is_koordination)
+# Issue 19: need indicators beside the offers per Sozialraum, read as the indicators are.
+rules.add_perm("akteure.read_bedarf", is_approved)

@@ -2,8 +2,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -89,6 +90,56 @@ def angebote_for_list(user) -> QuerySet[Angebot]:
     )
 
 
+class Seiten(Paginator):
+    """The pages of a list; those of a ranked search drawn by their ids first. Every match of a
+    search is ordered by rank, and whole rows with their joins were sorted for that (spilled to
+    disk at 70,000 matches): here the ids and ranks alone are sorted, in a subquery, and only the
+    page's rows read whole. Still one query for the rows. A list in its index order (by title or
+    name) keeps Django's plain page: the filters' joins would be planned twice over."""
+
+    def page(self, number) -> Page:
+        if "rank" not in self.object_list.query.annotations:  # selectors._fulltext's
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:  # as Paginator.page: the last page takes the orphans
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids)[: top - bottom], number, self)
+
+
+def angebote_for_cards(user) -> QuerySet[Angebot]:
+    """The offers of angebote_for_list with only the fields a card on the list page shows: a
+    fresh page reads and builds 25 rows of a few columns, not whole offers with their
+    organisation (and its address) and the Sozialraum's boundary (GeoJSON, decoded per row)."""
+    return (
+        angebote_for_list(user)
+        .only(*ANGEBOT_KARTE)
+        .prefetch_related(None)
+        .prefetch_related(
+            # As plain lists: a related manager per card and field cost more than the rows.
+            Prefetch("lebensphasen", Lebensphase.objects.only("name"), to_attr="phasen"),
+            Prefetch("handlungsfelder", Handlungsfeld.objects.only("name"), to_attr="felder"),
+        )
+    )
+
+
+# What akteure/angebot_list.html shows of an offer; is_public and confirmed_at for its badges.
+ANGEBOT_KARTE = (
+    "organisation",
+    "sozialraum",
+    "title",
+    "slug",
+    "is_public",
+    "confirmed_at",
+    "organisation__name",
+    "organisation__typ",
+    "organisation__typ__name",
+    "sozialraum__name",
+)
+
+
 def organisationen_for_list() -> QuerySet[Organisation]:
     # A correlated count: computed for the rows of one page only, not grouped over all of them.
     angebote = (
@@ -103,6 +154,14 @@ def organisationen_for_list() -> QuerySet[Organisation]:
         .defer("description", "suchvektor")
         .annotate(angebot_count=Coalesce(Subquery(angebote), 0))
         .order_by(deutsch("name"))
+    )
+
+
+def organisationen_for_table() -> QuerySet[Organisation]:
+    """The organisations of organisationen_for_list with only what a row of the list page shows
+    (no address, nor the Sozialraum's boundary)."""
+    return organisationen_for_list().only(
+        "name", "slug", "typ__name", "sozialraum__name", "typ", "sozialraum"
     )
 
 
@@ -149,23 +208,35 @@ def organisation_detail_angebote(user, organisation: Organisation) -> QuerySet[A
     )
 
 
-def praeventionskette(*, user, sozialraum=None) -> dict:
+def praeventionskette_zellen(*, user) -> list[tuple[int | None, int, int | None, int]]:
+    """(Sozialraum, Lebensphase, Handlungsfeld, offers) for the current offers with a life
+    phase: one aggregate, from which the town's map, each Sozialraum's map and its gaps all
+    follow. An offer has one Sozialraum, so its rows add up to the town's without counting one
+    twice; Handlungsfeld None: offers of that phase without any field."""
+    return list(
+        Angebot.objects.visible_to(user)
+        .current()
+        .filter(lebensphasen__isnull=False)
+        .values_list("sozialraum", "lebensphasen", "handlungsfelder")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
+def praeventionskette(*, user, sozialraum=None, zellen=None) -> dict:
     """Current offers per (Lebensphase, Handlungsfeld): the network's map and its gaps.
 
-    One aggregate query, whatever the number of offers; empty cells are the gaps (Lücken).
+    One aggregate query, whatever the number of offers (or none: `zellen` from
+    praeventionskette_zellen); empty cells are the gaps (Lücken).
     """
     phasen = list(Lebensphase.objects.order_by("position", deutsch("name")))
     felder = list(Handlungsfeld.objects.order_by("position", deutsch("name")))
-    qs = Angebot.objects.visible_to(user).current()
-    if sozialraum is not None:
-        qs = qs.filter(sozialraum=sozialraum)
-    counts = {
-        (row["lebensphasen"], row["handlungsfelder"]): row["n"]
-        for row in qs.filter(lebensphasen__isnull=False, handlungsfelder__isnull=False)
-        .values("lebensphasen", "handlungsfelder")
-        .annotate(n=Count("id", distinct=True))
-        .order_by()
-    }
+    if zellen is None:
+        zellen = praeventionskette_zellen(user=user)
+    counts: dict[tuple[int, int], int] = {}
+    for raum, phase, feld, n in zellen:
+        if feld is not None and (sozialraum is None or raum == sozialraum.pk):
+            counts[phase, feld] = counts.get((phase, feld), 0) + n
     most = max(counts.values(), default=0)
 
     def cell(phase, feld) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import geo_views, heft_views, views
+from . import bedarf_views, geo_views, heft_views, views
 
 app_name = "akteure"
 
@@ -48,4 +48,6 @@ urlpatterns = [
     # District maps (issue 16, part C)
     path("sozialraeume/grenzen/", geo_views.grenzen_import, name="grenzen-import"),
     path("sozialraeume/karte/", geo_views.sozialraum_karte, name="sozialraum-karte"),
+    # Need beside offers per Sozialraum (issue 19, part 2).
+    path("bedarf/", bedarf_views.bedarf_view, name="bedarf"),
 ]

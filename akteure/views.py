@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +20,7 @@ from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
 from netzwerk.verlauf import verlauf
 
-from . import karte_svg, karten, selectors, services
+from . import karte_svg, karten, selectors, services, stand
 from .filters import AngebotFilter, OrganisationFilter
 from .forms import (
     AngebotForm,
@@ -78,10 +81,14 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Directory ---------------------------------------------------------------------------------
+def _abfrage(request: HttpRequest) -> str:
+    """The query string in a fixed order, for a fragment's key."""
+    return urlencode(sorted(request.GET.lists()), doseq=True)
+
+
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    filterset = OrganisationFilter(request.GET, queryset=selectors.organisationen_for_list())
-    qs = filterset.qs
     if fmt := export_format(request):
+        qs = OrganisationFilter(request.GET, queryset=selectors.organisationen_for_list()).qs
         return table_response(
             fmt=fmt,
             filename="organisationen",
@@ -110,8 +117,23 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
                 for o in qs
             ),
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "akteure/organisation_list.html", {"filter": filterset, "page": page})
+    # The list is the same for everyone: cached per filters and page; the filter form and the
+    # page are drawn only when it is stale (akteure.stand).
+    filterset = SimpleLazyObject(
+        lambda: OrganisationFilter(request.GET, queryset=selectors.organisationen_for_table())
+    )
+    return render(
+        request,
+        "akteure/organisation_list.html",
+        {
+            "filter": filterset,
+            "page": SimpleLazyObject(
+                lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            ),
+            "fragment": stand.fragment_key(_abfrage(request)),
+            "ttl": stand.TTL,
+        },
+    )
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -150,9 +172,8 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def angebot_list(request: HttpRequest) -> HttpResponse:
-    filterset = AngebotFilter(request.GET, queryset=selectors.angebote_for_list(request.user))
-    qs = filterset.qs
     if fmt := export_format(request):
+        qs = AngebotFilter(request.GET, queryset=selectors.angebote_for_list(request.user)).qs
         return table_response(
             fmt=fmt,
             filename="angebote",
@@ -181,8 +202,22 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
                 for a in qs
             ),
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "akteure/angebot_list.html", {"filter": filterset, "page": page})
+    # Cached per role (members see the internal offers too), filters and page.
+    filterset = SimpleLazyObject(
+        lambda: AngebotFilter(request.GET, queryset=selectors.angebote_for_cards(request.user))
+    )
+    return render(
+        request,
+        "akteure/angebot_list.html",
+        {
+            "filter": filterset,
+            "page": SimpleLazyObject(
+                lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            ),
+            "fragment": stand.fragment_key(stand.rolle(request.user), _abfrage(request)),
+            "ttl": stand.TTL,
+        },
+    )
 
 
 def angebot_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -275,20 +310,42 @@ def angebot_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Präventionskette --------------------------------------------------------------------------
-def _karte(request: HttpRequest) -> dict:
-    sozialraum = None
+def _sozialraum(request: HttpRequest) -> Sozialraum | None:
     if slug := request.GET.get("sozialraum"):
         sozialraum = Sozialraum.objects.filter(slug=slug).first()
         if sozialraum is None:
             raise Http404
-    karte = selectors.praeventionskette(user=request.user, sozialraum=sozialraum)
+        return sozialraum
+    return None
+
+
+def _karte(request: HttpRequest, sozialraum: Sozialraum | None, zellen=None) -> dict:
+    karte = selectors.praeventionskette(user=request.user, sozialraum=sozialraum, zellen=zellen)
     karte["sozialraum"] = sozialraum
     return karte
 
 
+def _karte_mit_luecken(request: HttpRequest, sozialraum: Sozialraum | None) -> dict:
+    # One aggregate for the map and the gaps per Sozialraum.
+    zellen = selectors.praeventionskette_zellen(user=request.user)
+    karte = _karte(request, sozialraum, zellen)
+    karte["sozialraeume"] = Sozialraum.objects.only("name", "slug")
+    # The gaps per Sozialraum as a choropleth map beside the same figures as a table (part C).
+    karte["luecken_je_sozialraum"] = karten.luecken_je_sozialraum(user=request.user, zellen=zellen)
+    seite = reverse("akteure:praeventionskette")
+    karte["luecken_karte"] = karten.luecken_karte(
+        karte["luecken_je_sozialraum"],
+        gewaehlt=sozialraum.pk if sozialraum else None,
+        link=lambda s: f"{seite}?sozialraum={s.slug}",
+    )
+    karte["luecken_auf_karte"] = any(r.auf_karte for r in karte["luecken_je_sozialraum"])
+    return karte
+
+
 def praeventionskette(request: HttpRequest) -> HttpResponse:
-    karte = _karte(request)
+    sozialraum = _sozialraum(request)
     if fmt := export_format(request):
+        karte = _karte(request, sozialraum)
         return table_response(
             fmt=fmt,
             filename="praeventionskette",
@@ -296,21 +353,26 @@ def praeventionskette(request: HttpRequest) -> HttpResponse:
             headers=["Lebensphase", *[f.name for f in karte["felder"]]],
             rows=([row["phase"].name, *[c["n"] for c in row["cells"]]] for row in karte["rows"]),
         )
-    karte["sozialraeume"] = Sozialraum.objects.all()
-    # The gaps per Sozialraum as a choropleth map beside the same figures as a table (part C).
-    karte["luecken_je_sozialraum"] = karten.luecken_je_sozialraum(user=request.user)
-    seite = reverse("akteure:praeventionskette")
-    karte["luecken_karte"] = karten.luecken_karte(
-        karte["luecken_je_sozialraum"],
-        gewaehlt=karte["sozialraum"].pk if karte["sozialraum"] else None,
-        link=lambda s: f"{seite}?sozialraum={s.slug}",
+    # Cached per role (members count the internal offers too) and Sozialraum; the counts are
+    # made only when the fragment is stale.
+    karte = SimpleLazyObject(lambda: _karte_mit_luecken(request, sozialraum))
+    return render(
+        request,
+        "akteure/praeventionskette.html",
+        {
+            "sozialraum": sozialraum,
+            "karte": karte,
+            "luecken_je_sozialraum": SimpleLazyObject(lambda: karte["luecken_je_sozialraum"]),
+            "fragment": stand.fragment_key(stand.rolle(request.user), _abfrage(request)),
+            "ttl": stand.TTL,
+        },
     )
-    karte["luecken_auf_karte"] = any(r.auf_karte for r in karte["luecken_je_sozialraum"])
-    return render(request, "akteure/praeventionskette.html", karte)
 
 
 def praeventionskette_svg(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(karte_svg.render(_karte(request)), content_type="image/svg+xml")
+    response = HttpResponse(
+        karte_svg.render(_karte(request, _sozialraum(request))), content_type="image/svg+xml"
+    )
     response["Content-Disposition"] = 'attachment; filename="praeventionskette.svg"'
     return response
 

@@ -84,3 +84,103 @@ def rolled_back_ms(step, runs: int) -> float:
         except _Zurueck:
             pass
     return statistics.median(times)
+
+
+def sizes() -> list[int]:
+    """The data sizes a list benchmark runs at, as multiples of the county data (BENCH_SIZES,
+    comma-separated; default 1,4,16): how a page's cost grows next to its baseline's."""
+    return [int(s) for s in os.environ.get("BENCH_SIZES", "1,4,16").split(",") if s.strip()]
+
+
+HEADER = (
+    f"{'Seite':34} {'Größe':>5} {'p50':>8} {'p95':>8} {'Queries':>7} {'Basis p50':>9} "
+    f"{'Basis p95':>9} {'Faktor':>6}"
+)
+
+
+def row(label: str, size: int, page: tuple, base: tuple, limit: float = 3.0) -> str:
+    """One line of a page benchmark: `page` and `base` as returned by timed(); the factor is
+    p95 over the baseline's p95, marked when it exceeds `limit`."""
+    factor = page[1] / base[1]
+    mark = "" if factor <= limit else "  <-- über " + f"{limit:g}x"
+    return (
+        f"{label:34} {size:>4}x {page[0]:6.1f}ms {page[1]:6.1f}ms {page[2]:7} {base[0]:7.1f}ms "
+        f"{base[1]:7.1f}ms {factor:5.1f}x{mark}"
+    )
+
+
+class Messreihe:
+    """The lines of a page benchmark over the sizes, printed as they come and once more at the
+    end, and the check that no page needs more queries at a larger size."""
+
+    def __init__(self, requests: int):
+        self.requests, self.lines, self.queries = requests, [], {}
+
+    def messen(self, label: str, size: int, client, url: str, base: str, base_client=None):
+        page = timed(client, url, self.requests)
+        self.zeile(label, size, page, timed(base_client or client, base, self.requests))
+        return page
+
+    def zeile(self, label: str, size: int, page: tuple, base: tuple) -> None:
+        self.lines.append(row(label, size, page, base))
+        print(self.lines[-1], flush=True)
+        self.pruefen(label, size, page[2])
+
+    def pruefen(self, key: str, size: int, queries: int) -> None:
+        before = self.queries.setdefault(key, queries)
+        assert queries <= before, f"{key}: {queries} Abfragen bei {size}x, vorher {before}"
+
+    def zusammenfassung(self, je: str = "Seite") -> None:
+        print()
+        print(HEADER)
+        print("\n".join(self.lines))
+        print(f"Abfragen je {je} wachsen nicht mit der Größe (geprüft).")
+
+
+def frisch_client():
+    """A test client that asks for every page with the registry's cache stale (akteure.stand):
+    what a page costs when it is drawn afresh, once a minute or after a write. The renewal (one
+    cache write) is timed too. Made here, after prepare(): Django is set up by then."""
+    from django.test import Client
+
+    from akteure.stand import stand_erneuern
+
+    class FrischClient(Client):
+        def get(self, *args, **kwargs):
+            stand_erneuern()
+            return super().get(*args, **kwargs)
+
+    return FrischClient()
+
+
+def client_for(email: str, rolle: str, *, mfa: bool):
+    """A signed-in test client for a new account of `rolle`; with `mfa` a staff account with
+    TOTP set up, as the coordination's pages require."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.utils import timezone
+
+    from netzwerk.models import User
+
+    user = User.objects.create(email=email, approved_at=timezone.now(), is_staff=mfa)
+    user.groups.add(Group.objects.get(name=rolle))
+    if mfa:
+        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def verknuepfen(rng, offers, field: str, target: str, items: list, most: int) -> None:
+    """Link each of `offers` to 1 to `most` of `items`, drawn by `rng`, through the many-to-many
+    `field` of Angebot (`target`: the through table's column of the other side), in one bulk
+    create."""
+    from akteure.models import Angebot
+
+    through = getattr(Angebot, field).through
+    through.objects.bulk_create(
+        through(angebot_id=o.pk, **{target: item.pk})
+        for o in offers
+        for item in rng.sample(items, rng.randint(1, most))
+    )

@@ -1,23 +1,26 @@
-"""Benchmark of the actor registry on a county-sized network (PostgreSQL).
+"""Benchmark of the actor registry (PostgreSQL), at the sizes of BENCH_SIZES (default 1,4,16).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/netzwerk .venv/bin/python bench/akteure.py
 
-Builds a fresh database netzwerk_bench (2,000 organisations, 5,000 persons, 6,000 offers), then
-prints for each directory page the median and p95 server time over N requests, next to a baseline
-measured in the same run: a bare view behind the same middleware that fetches the same page of rows
-with one raw SQL query. Last, the import of 5,000 offer rows: rows per second.
+Builds a fresh database netzwerk_bench and grows it to each size in turn; 1x is a county's
+registry: 2,000 organisations, 5,000 persons, 6,000 offers. For every size it prints, per
+directory page, the median and p95 server time over N requests, next to a baseline measured in
+the same run: a bare view behind the same middleware that fetches the same page of rows with one
+raw SQL query: first as most requests find the page, from the cache, then drawn afresh
+("frisch": the cache stale before every request). It checks that no page needs more queries at a
+bigger size. At 1x only, last, the import of 5,000 offer rows: rows per second.
 """
 
 import os
 import random
 import time
 
-from _common import fresh_database, prepare, timed
+from _common import Messreihe, fresh_database, frisch_client, prepare, sizes, verknuepfen
 
 prepare("netzwerk_bench")
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
@@ -26,12 +29,17 @@ N = int(os.environ.get("BENCH_REQUESTS", "40"))
 ORGS, PERSONS, OFFERS, IMPORT_ROWS = 2_000, 5_000, 6_000, 5_000
 
 
-def generate() -> None:
+def generate(size: int) -> None:
+    """Add organisations, persons and offers until the generated data is `size` times the
+    county's (the demo town's few rows on top)."""
     from akteure.models import Angebot, Einwilligung, Organisation, Organisationstyp, Person
+    from akteure.stand import stand_erneuern
     from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum
 
-    rng = random.Random(7)
-    call_command("demo_data", quiet=True)  # vocabularies, accounts, the demo town
+    start = Organisation.objects.filter(slug__startswith="einrichtung-").count() // ORGS
+    if start >= size:
+        return
+    rng = random.Random(7 + start)
     typen = list(Organisationstyp.objects.all())
     raeume = list(Sozialraum.objects.all())
     phasen = list(Lebensphase.objects.all())
@@ -62,7 +70,7 @@ def generate() -> None:
             city="Kreisstadt",
             description=" ".join(rng.sample(words, 4)),
         )
-        for i in range(ORGS)
+        for i in range(ORGS * start, ORGS * size)
     )
     persons = Person.objects.bulk_create(
         Person(
@@ -71,7 +79,7 @@ def generate() -> None:
             organisation=rng.choice(orgs),
             email=f"person{i}@kreis.example",
         )
-        for i in range(PERSONS)
+        for i in range(PERSONS * start, PERSONS * size)
     )
     Einwilligung.objects.bulk_create(
         Einwilligung(person=p, purpose="verzeichnis", method="import")
@@ -88,20 +96,15 @@ def generate() -> None:
             sozialraum=rng.choice(raeume),
             is_public=rng.random() < 0.9,
         )
-        for i in range(OFFERS)
+        for i in range(OFFERS * start, OFFERS * size)
     )
-    for name, items, target in [
-        ("lebensphasen", phasen, "lebensphase_id"),
-        ("handlungsfelder", felder, "handlungsfeld_id"),
-    ]:
-        through = getattr(Angebot, name).through
-        through.objects.bulk_create(
-            through(angebot_id=o.pk, **{target: item.pk})
-            for o in offers
-            for item in rng.sample(items, rng.randint(1, 3))
-        )
+    verknuepfen(rng, offers, "lebensphasen", "lebensphase_id", phasen, 3)
+    verknuepfen(rng, offers, "handlungsfelder", "handlungsfeld_id", felder, 3)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum would after a bulk load (the bench server may run without it):
+        # statistics, and the visibility map the index-only counts of the lists rely on.
+        cursor.execute("VACUUM ANALYZE")
+    stand_erneuern()  # bulk creates send no signals: the cached pages are stale
 
 
 # --- The baseline: one raw SQL query for the same page of rows -------------------------------
@@ -168,13 +171,12 @@ urlpatterns = [
 ]
 
 
-def pages() -> None:
+def pages() -> list[tuple[str, str, str]]:
     from netzwerk.models import Handlungsfeld, Lebensphase
 
     phase = Lebensphase.objects.order_by("position")[2].pk
     feld = Handlungsfeld.objects.order_by("position")[0].pk
-    client = Client()
-    rows = [
+    return [
         ("Angebote: Liste", "/akteure/angebote/", "/bench/list"),
         (
             "Angebote: gefiltert",
@@ -185,18 +187,6 @@ def pages() -> None:
         ("Präventionskette", "/akteure/praeventionskette/", "/bench/map"),
         ("Organisationen: Liste", "/akteure/organisationen/", "/bench/orgs"),
     ]
-    print(
-        f"{'Seite':24} {'Median':>8} {'p95':>8} {'Queries':>8} {'Basis Median':>13} "
-        f"{'Basis p95':>10} {'Faktor p95':>10}"
-    )
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        for label, url, base in rows:
-            median, p95, queries = timed(client, url, N)
-            b_median, b_p95, _ = timed(client, base, N)
-            print(
-                f"{label:24} {median:7.1f}ms {p95:7.1f}ms {queries:8} {b_median:12.1f}ms "
-                f"{b_p95:9.1f}ms {p95 / b_p95:9.1f}x"
-            )
 
 
 def import_rate() -> None:
@@ -237,19 +227,38 @@ def import_rate() -> None:
     )
 
 
+class _ImportZurueck(Exception):
+    """Rolls the measured import back."""
+
+
 def main() -> None:
-    fresh_database()
-    start = time.perf_counter()
-    generate()
     from akteure.models import Angebot, Organisation, Person
 
-    print(
-        f"Daten: {Organisation.objects.count()} Organisationen, {Person.objects.count()} "
-        f"Personen, {Angebot.objects.count()} Angebote (erzeugt in "
-        f"{time.perf_counter() - start:.1f} s); {N} Anfragen je Seite"
-    )
-    pages()
-    import_rate()
+    fresh_database()
+    call_command("demo_data", quiet=True)  # vocabularies, accounts, the demo town
+    client, frisch = Client(), frisch_client()
+    reihe = Messreihe(N)
+    for size in sizes():
+        start = time.perf_counter()
+        generate(size)
+        print(
+            f"{size}x: {Organisation.objects.count()} Organisationen, {Person.objects.count()} "
+            f"Personen, {Angebot.objects.count()} Angebote (erzeugt in "
+            f"{time.perf_counter() - start:.1f} s); {N} Anfragen je Seite",
+            flush=True,
+        )
+        with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+            for messung, zusatz in ((client, ""), (frisch, " (frisch)")):
+                for label, url, base in pages():
+                    reihe.messen(label + zusatz, size, messung, url, base, base_client=client)
+        if size == 1:
+            try:  # rolled back, so the next size starts from the generated data only
+                with transaction.atomic():
+                    import_rate()
+                    raise _ImportZurueck
+            except _ImportZurueck:
+                pass
+    reihe.zusammenfassung()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from datetime import time as clock
 from datetime import timedelta
 from io import BytesIO
 
-from _common import fresh_database, prepare, timed
+from _common import fresh_database, prepare, timed, verknuepfen
 
 prepare("netzwerk_hsds")
 
@@ -33,17 +33,6 @@ from django.utils import timezone  # noqa: E402
 
 N = int(os.environ.get("BENCH_REQUESTS", "40"))
 ORGS, OFFERS = 2_000, 6_000
-
-
-def _links(rng, offers, field: str, target: str, items: list, most: int) -> None:
-    from akteure.models import Angebot
-
-    through = getattr(Angebot, field).through
-    through.objects.bulk_create(
-        through(angebot_id=o.pk, **{target: item.pk})
-        for o in offers
-        for item in rng.sample(items, rng.randint(1, most))
-    )
 
 
 def generate() -> None:
@@ -86,10 +75,12 @@ def generate() -> None:
         )
         for i in range(OFFERS)
     )  # fmt: skip
-    _links(rng, offers, "lebensphasen", "lebensphase_id", list(Lebensphase.objects.all()), 2)
-    _links(rng, offers, "handlungsfelder", "handlungsfeld_id", list(Handlungsfeld.objects.all()), 2)
-    _links(rng, offers, "zielgruppen", "zielgruppe_id", list(Zielgruppe.objects.all()), 2)
-    _links(rng, offers, "sprachen", "sprache_id", list(Sprache.objects.all()), 2)
+    verknuepfen(rng, offers, "lebensphasen", "lebensphase_id", list(Lebensphase.objects.all()), 2)
+    verknuepfen(
+        rng, offers, "handlungsfelder", "handlungsfeld_id", list(Handlungsfeld.objects.all()), 2
+    )
+    verknuepfen(rng, offers, "zielgruppen", "zielgruppe_id", list(Zielgruppe.objects.all()), 2)
+    verknuepfen(rng, offers, "sprachen", "sprache_id", list(Sprache.objects.all()), 2)
     Angebotszeit.objects.bulk_create(
         Angebotszeit(angebot=o, wochentag=o.pk % 6, beginn=clock(9), ende=clock(11)) for o in offers
     )

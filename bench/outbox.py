@@ -5,12 +5,15 @@
 
 Uses a fresh database netzwerk_outboxbench and Redis database 4 (emptied first), an SMTP sink in
 this process (tests/smtp_sink.py, aiosmtpd) and `celery worker --pool=prefork --concurrency=2`
-as a subprocess. Queues 5,000 mails as the app does (one transaction each, dispatched after
-commit) before the worker starts, so that queueing and sending are measured apart; prints the time
-to queue them, the time until the sink has all of them, mails per second and the duplicates (must
-be 0). The baseline, measured in the same run: the same 5,000 messages sent by Django's SMTP
-backend to the same sink from one thread, without Celery and database, once over one connection
-(as each worker process keeps its own open) and once with a connection per mail.
+as subprocesses: two workers (BENCH_WORKERS) of one process each (BENCH_CONCURRENCY) share the
+queue, as two containers would. Queues 5,000 mails as the app does (one transaction each,
+dispatched after commit) before the workers start, so that queueing and sending are measured
+apart; prints the time to queue them, the time until the sink has all of them, mails per second
+and the duplicates (must be 0). Twice: with the outbox's batches (MAIL_BATCH, 50: a task claims
+what is due in one statement and sends it over one connection) and with batches of one (a task
+per mail, as before issue 18). The baseline, measured in the same run: the same 5,000 messages
+sent by Django's SMTP backend to the same sink from one thread, without Celery and database, once
+over one connection and once with a connection per mail. Aim: the outbox at 0.8 of the first.
 """
 
 import os
@@ -57,7 +60,10 @@ from netzwerk.mail import mail_queue  # noqa: E402
 from netzwerk.models import Mail  # noqa: E402
 from tests.smtp_sink import SmtpSink  # noqa: E402
 
-MAILS, CONCURRENCY = 5_000, 2
+MAILS = 5_000
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "1"))
+BATCHES = [int(b) for b in os.environ.get("BENCH_BATCHES", "50,1").split(",")]
 
 
 def queue(count: int) -> None:
@@ -78,13 +84,13 @@ def wait_for(sink: SmtpSink, count: int, timeout: float) -> None:
         time.sleep(0.01)
 
 
-def start_worker(sink: SmtpSink, log) -> subprocess.Popen:
+def start_worker(sink: SmtpSink, log, *, number: int, batch: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "netzwerk", "worker", "--pool=prefork"]
         + [f"--concurrency={CONCURRENCY}", "--loglevel=WARNING", "--without-gossip"]
-        + ["--without-mingle", f"--hostname=outboxbench-{os.getpid()}@%h"],
+        + ["--without-mingle", f"--hostname=outboxbench-{os.getpid()}-{number}@%h"],
         cwd=ROOT,
-        env={**os.environ, "EMAIL_URL": sink.url, "LOG_LEVEL": "WARNING"},
+        env={**os.environ, "EMAIL_URL": sink.url, "LOG_LEVEL": "WARNING", "MAIL_BATCH": str(batch)},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -132,41 +138,52 @@ def main() -> None:
 
     print(
         f"Postausgang: {MAILS} E-Mails (Vorlage 'freigabe', je eine Transaktion) über Redis an "
-        f"einen echten Celery-Worker (prefork, {CONCURRENCY} Prozesse), per SMTP an einen "
+        f"{WORKERS} echte Celery-Worker (prefork, je {CONCURRENCY} Prozess(e)), per SMTP an einen "
         f"aiosmtpd-Sink in diesem Prozess. Basis: dieselben Nachrichten mit Djangos SMTP-Backend "
         f"direkt an denselben Sink, ohne Celery und Datenbank. {os.cpu_count()} CPU-Kerne, "
         f"Last vorher {os.getloadavg()[0]:.1f}."
     )
     log = tempfile.NamedTemporaryFile("w+", prefix="outboxbench-worker-", suffix=".log")
+    failed = False
+    rates = {}
     with SmtpSink() as sink:
-        start = time.monotonic()
-        queue(MAILS)  # no worker yet: queueing and sending are measured apart
-        queued = time.monotonic() - start
-        print(f"Einreihen: {queued:.1f} s ({MAILS / queued:.0f} E-Mails/s: Rendern, Zeile, Commit)")
-
-        worker = start_worker(sink, log)
-        try:
-            started = time.monotonic()
-            wait_for(sink, MAILS, timeout=900)
-            done = time.monotonic() - started
-            time.sleep(1)  # a late duplicate would arrive now
-        finally:
-            stop_worker(worker)
-        received = list(sink.received)
-        ids = [r.message_id for r in received]
-        expected = {Mail(pk=pk).message_id for pk in Mail.objects.values_list("pk", flat=True)}
-        duplicates, missing = len(ids) - len(set(ids)), len(expected - set(ids))
-        not_sent = Mail.objects.exclude(status=Mail.Status.SENT).count()
-        rate = (len(received) - 1) / (received[-1].at - received[0].at)
-        print(
-            f"Bis der Sink alle {MAILS} hat: {done:.1f} s ab dem Start des Workers "
-            f"(davon bis zur ersten E-Mail {received[0].at - started:.1f} s)"
-        )
-        print(f"Durchsatz Postausgang: {rate:.0f} E-Mails/s (erste bis letzte Ankunft)")
-        print(
-            f"Doppelte: {duplicates}, fehlende: {missing}, Zeilen nicht 'sent': {not_sent}"
-            + ("" if duplicates == missing == not_sent == 0 else "  <-- FEHLER")
-        )
+        for batch in BATCHES:
+            sink.clear()
+            Mail.objects.all().delete()
+            start = time.monotonic()
+            queue(MAILS)  # no worker yet: queueing and sending are measured apart
+            queued = time.monotonic() - start
+            print(
+                f"\nStapel {batch}: Einreihen {queued:.1f} s ({MAILS / queued:.0f} E-Mails/s: "
+                f"Rendern, Zeile, Commit)"
+            )
+            workers = [start_worker(sink, log, number=n, batch=batch) for n in range(WORKERS)]
+            try:
+                started = time.monotonic()
+                wait_for(sink, MAILS, timeout=900)
+                done = time.monotonic() - started
+                time.sleep(1)  # a late duplicate would arrive now
+            finally:
+                for worker in workers:
+                    stop_worker(worker)
+            received = list(sink.received)
+            ids = [r.message_id for r in received]
+            expected = {Mail(pk=pk).message_id for pk in Mail.objects.values_list("pk", flat=True)}
+            duplicates, missing = len(ids) - len(set(ids)), len(expected - set(ids))
+            not_sent = Mail.objects.exclude(status=Mail.Status.SENT).count()
+            rates[batch] = (len(received) - 1) / (received[-1].at - received[0].at)
+            peers = len({r.peer for r in received})
+            print(
+                f"  Bis der Sink alle {MAILS} hat: {done:.1f} s ab dem Start der Worker "
+                f"(davon bis zur ersten E-Mail {received[0].at - started:.1f} s); "
+                f"{peers} SMTP-Verbindungen"
+            )
+            print(f"  Durchsatz: {rates[batch]:.0f} E-Mails/s (erste bis letzte Ankunft)")
+            print(
+                f"  Doppelte: {duplicates}, fehlende: {missing}, Zeilen nicht 'sent': {not_sent}"
+                + ("" if duplicates == missing == not_sent == 0 else "  <-- FEHLER")
+            )
+            failed = failed or bool(duplicates or missing or not_sent)
 
         messages = []
         for row in Mail.objects.order_by("pk"):
@@ -179,13 +196,15 @@ def main() -> None:
             if row.body_html:
                 message.attach_alternative(row.body_html, "text/html")
             messages.append(message)
+        print()
         for label, one_connection in [
             ("eine SMTP-Verbindung für alle", True),
             ("eine je E-Mail", False),
         ]:
             base = baseline(sink, messages, one_connection=one_connection)
-            print(f"Basis, {label}: {base:.0f} E-Mails/s; Postausgang/Basis {rate / base:.2f}")
-    if duplicates or missing or not_sent:
+            ratios = ", ".join(f"Stapel {b}: {r / base:.2f}" for b, r in rates.items())
+            print(f"Basis, {label}: {base:.0f} E-Mails/s; Postausgang/Basis {ratios}")
+    if failed:
         log.seek(0)
         sys.exit(f"Worker-Log:\n{log.read()[-3000:]}")
 

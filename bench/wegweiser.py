@@ -1,16 +1,21 @@
-"""Benchmark of the family guide's search on county data (PostgreSQL).
+"""Benchmark of the family guide's search (PostgreSQL), at the sizes of BENCH_SIZES (default
+1,4,16).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/netzwerk .venv/bin/python bench/wegweiser.py
 
-Builds a fresh database netzwerk_wegweiser (the demo town plus 2,000 organisations and 6,000
-offers with weekly times, languages and costs), then times /wegweiser/ with four filters combined
+Builds a fresh database netzwerk_wegweiser and grows it to each size in turn; 1x is the demo town
+plus 2,000 organisations and 6,000 offers with weekly times, languages and costs. At each size it
+times /wegweiser/ with four filters combined
 (age, Sozialraum, free of charge, Handlungsfeld) and the same with a fifth (weekday) and full text:
 median, p95 and queries, next to two baselines measured in the same run, bare views behind the
 same middleware: A does the same filtering, count and page in one raw SQL query; B runs the
 page's own SQL statements (every facet count included) through a bare cursor, which leaves out
 only what ORM, form and templates cost.
 Targets: p95 under 100 ms, at most 3x the baseline, and the same number of queries for a small
-and a large result.
+and a large result and at every size. Each search prints, as most requests find it (from the
+cache), one line against baseline A where there is one and one against baseline B ("[B]"), then
+one drawn afresh against B ("frisch": the cache stale before every request; B runs the
+statements of a page drawn afresh).
 """
 
 import os
@@ -20,7 +25,16 @@ import time
 from datetime import time as uhrzeit
 from urllib.parse import urlencode
 
-from _common import fresh_database, prepare, timed
+from _common import (
+    HEADER,
+    fresh_database,
+    frisch_client,
+    prepare,
+    row,
+    sizes,
+    timed,
+    verknuepfen,
+)
 
 prepare("netzwerk_wegweiser")
 
@@ -38,12 +52,16 @@ WORDS = ["Familie", "Kinder", "Sprache", "Deutsch", "Sport", "Beratung", "Eltern
          "Schule", "Gesundheit", "Förderung", "Treff", "Kurs", "Hilfe", "Café"]  # fmt: skip
 
 
-def generate() -> None:
+def generate(size: int) -> None:
+    """Add organisations and offers until the generated data is `size` times the county's."""
     from akteure.models import Angebot, Angebotszeit, Organisation, Organisationstyp
+    from akteure.stand import stand_erneuern
     from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Sprache
 
-    rng = random.Random(16)
-    call_command("demo_data", quiet=True)
+    start = Organisation.objects.filter(slug__startswith="einrichtung-").count() // ORGS
+    if start >= size:
+        return
+    rng = random.Random(16 + start)
     typen = list(Organisationstyp.objects.all())
     raeume = list(Sozialraum.objects.all())
     phasen = list(Lebensphase.objects.all())
@@ -58,7 +76,7 @@ def generate() -> None:
             sozialraum=rng.choice(raeume),
             city="Kreisstadt",
         )  # fmt: skip
-        for i in range(ORGS)
+        for i in range(ORGS * start, ORGS * size)
     )
     offers = Angebot.objects.bulk_create(
         Angebot(
@@ -73,19 +91,11 @@ def generate() -> None:
             is_public=rng.random() < 0.9,
             confirmed_at=now - timezone.timedelta(days=rng.choice([10, 100, 300, 500, 900])),
         )
-        for i in range(OFFERS)
+        for i in range(OFFERS * start, OFFERS * size)
     )
-    for name, items, target, k in [
-        ("lebensphasen", phasen, "lebensphase_id", 3),
-        ("handlungsfelder", felder, "handlungsfeld_id", 3),
-        ("sprachen", sprachen, "sprache_id", 2),
-    ]:
-        through = getattr(Angebot, name).through
-        through.objects.bulk_create(
-            through(angebot_id=o.pk, **{target: item.pk})
-            for o in offers
-            for item in rng.sample(items, rng.randint(1, k))
-        )
+    verknuepfen(rng, offers, "lebensphasen", "lebensphase_id", phasen, 3)
+    verknuepfen(rng, offers, "handlungsfelder", "handlungsfeld_id", felder, 3)
+    verknuepfen(rng, offers, "sprachen", "sprache_id", sprachen, 2)
     Angebotszeit.objects.bulk_create(
         Angebotszeit(
             angebot_id=o.pk,
@@ -98,6 +108,7 @@ def generate() -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    stand_erneuern()  # bulk creates send no signals: the cached pages are stale
 
 
 # --- The baseline: the same filtering, count and page in one raw SQL query ------------------
@@ -158,12 +169,12 @@ urlpatterns = [
 ]
 
 
-def pages() -> None:
+def pages(client, size: int, queries: dict[str, int]) -> list[str]:
+    from akteure.stand import stand_erneuern
     from netzwerk.models import Handlungsfeld, Sozialraum
 
     raum = Sozialraum.objects.order_by("position")[1]
     feld = Handlungsfeld.objects.order_by("position")[0]
-    client = Client()
     vier = f"alter=4&sozialraum={raum.slug}&kostenlos=1&thema={feld.slug}"
     base = f"/bench/wegweiser?alter=4&raum={raum.pk}&feld={feld.pk}"
     rows = [
@@ -173,47 +184,61 @@ def pages() -> None:
         ("Ohne Filter (alle)", "/wegweiser/", None),
         ("Volltext + vier Filter", f"/wegweiser/?{vier}&q=Kurs", None),
     ]
-    print(
-        "Basis A: Treffer, Zahl und Seite in einem SQL-Befehl. Basis B: die SQL-Befehle der "
-        "Seite selbst (mit allen Zählungen) über einen Cursor, ohne ORM, Formular und Vorlagen."
-    )
-    print(
-        f"{'Suche':24} {'Treffer':>7} {'Median':>8} {'p95':>8} {'Queries':>8} "
-        f"{'A p95':>8} {'Faktor A':>9} {'B p95':>8} {'Faktor B':>9}"
-    )
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        for label, url, base_url in rows:
-            page = client.get(url).content.decode()
-            treffer = int(
-                re.search(r"Gefundene Angebote: (\d+)|: (\d+)</h2>", page)
-                .group(0)
-                .split(": ")[1]
-                .split("<")[0]
-            )
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url)
-            GLEICHE_SQL[label] = [q["sql"] for q in captured.captured_queries]
-            median, p95, queries = timed(client, url, N)
-            line = f"{label:24} {treffer:7} {median:7.1f}ms {p95:7.1f}ms {queries:8}"
-            if base_url:
-                _a_median, a_p95, _ = timed(client, base_url, N)
-                same = f"/bench/wegweiser-gleich?{urlencode({'seite': label})}"
-                _b_median, b_p95, _ = timed(client, same, N)
-                line += f" {a_p95:7.1f}ms {p95 / a_p95:8.1f}x {b_p95:7.1f}ms {p95 / b_p95:8.1f}x"
-            print(line)
+    lines = []
+    for label, url, base_url in rows:
+        page = client.get(url).content.decode()
+        treffer = int(
+            re.search(r"Gefundene Angebote: (\d+)|: (\d+)</h2>", page)
+            .group(0)
+            .split(": ")[1]
+            .split("<")[0]
+        )
+        stand_erneuern()  # the statements of the page drawn afresh, not from the cache
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        GLEICHE_SQL[label] = [q["sql"] for q in captured.captured_queries]
+        timing = timed(client, url, N)
+        fresh = timed(frisch_client(), url, N)
+        name = f"{label} ({treffer})"
+        same = timed(client, f"/bench/wegweiser-gleich?{urlencode({'seite': label})}", N)
+        if base_url:
+            lines.append(row(name, size, timing, timed(client, base_url, N)))
+        lines.append(row(f"{name} [B]", size, timing, same))
+        lines.append(row(f"{label} frisch [B]", size, fresh, same))
+        print("\n".join(lines[-3 if base_url else -2 :]), flush=True)
+        for key, n in ((label, timing[2]), (f"{label} frisch", fresh[2])):
+            before = queries.setdefault(key, n)
+            assert n <= before, f"{key}: {n} Abfragen bei {size}x, vorher {before}"
+    return lines
 
 
 def main() -> None:
-    fresh_database()
-    start = time.perf_counter()
-    generate()
     from akteure.models import Angebot, Angebotszeit
 
+    fresh_database()
+    call_command("demo_data", quiet=True)
     print(
-        f"Daten: {Angebot.objects.count()} Angebote, {Angebotszeit.objects.count()} Zeiten "
-        f"(erzeugt in {time.perf_counter() - start:.1f} s); {N} Anfragen je Suche"
+        "Basis A: Treffer, Zahl und Seite in einem SQL-Befehl. Basis B ([B]): die SQL-Befehle der "
+        "Seite selbst (mit allen Zählungen) über einen Cursor, ohne ORM, Formular und Vorlagen. "
+        "In Klammern: die Zahl der Treffer."
     )
-    pages()
+    client = Client()
+    queries: dict[str, int] = {}
+    lines = []
+    for size in sizes():
+        start = time.perf_counter()
+        generate(size)
+        print(
+            f"{size}x: {Angebot.objects.count()} Angebote, {Angebotszeit.objects.count()} Zeiten "
+            f"(erzeugt in {time.perf_counter() - start:.1f} s); {N} Anfragen je Suche",
+            flush=True,
+        )
+        with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
+            lines += pages(client, size, queries)
+    print()
+    print(HEADER)
+    print("\n".join(lines))
+    print("Abfragen je Suche wachsen nicht mit der Größe (geprüft).")
 
 
 if __name__ == "__main__":

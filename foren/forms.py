@@ -108,7 +108,7 @@ class BeitrittForm(forms.Form):
         label=_("Nachricht an die Moderation (freiwillig)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "textarea form-control"}),
         help_text=_("Zum Beispiel, was Sie oder Ihre Organisation einbringen möchten."),
     )
 

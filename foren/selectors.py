@@ -15,6 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from netzwerk.datenstand import Datenstand
 from netzwerk.models import User
 from netzwerk.rules import is_approved, is_koordination
 from netzwerk.sortierung import deutsch
@@ -32,6 +33,23 @@ from .models import (
 )
 
 AKTIVITAET_TAGE = 90
+
+# The version of the forums' data in the cache: part of the key of every cached fragment of the
+# forum pages, renewed by services.stand_erneuern on every write, so that no fragment outlives
+# the rows it shows. Fragments that depend on the time as well (meetings ahead, the last 90
+# days) are kept for STAND_ZEITNAH seconds at most.
+STAND = Datenstand("foren:stand")
+STAND_ZEITNAH = 60
+STAND_DAUER = 3600
+
+
+def stand() -> str:
+    return STAND.aktuell()
+
+
+def fragment_key(*parts) -> str:
+    """What a cached fragment of a forum page varies on (netzwerk.datenstand)."""
+    return STAND.fragment_key(*parts)
 
 
 def _count(queryset: QuerySet, column: str = "forum") -> Coalesce:
@@ -239,11 +257,14 @@ def candidates_for(forum: Forum) -> QuerySet[User]:
 
 
 def beitraege_of(forum: Forum) -> QuerySet[Beitrag]:
+    """The collection, newest first. The comments are counted per entry of the page (a grouped
+    join would count them for the whole collection before the page is cut), and counting the
+    entries for the pagination leaves that count out."""
     return (
         Beitrag.objects.filter(forum=forum)
         .select_related("forum", "author", "angebot")
         .prefetch_related("lebensphasen")
-        .annotate(kommentar_count=Count("kommentare", distinct=True))
+        .annotate(kommentar_count=_count(Kommentar.objects.all(), "beitrag"))
         .order_by("-created_at", "-pk")
     )
 

@@ -24,7 +24,7 @@ from .models import (
     Mitgliedschaft,
     Stimme,
 )
-from .selectors import abstimmung_ergebnis
+from .selectors import STAND, abstimmung_ergebnis
 
 INTERESSE_SALT = "foren.interesse"
 INTERESSE_MAX_AGE = timedelta(days=7)
@@ -35,6 +35,20 @@ def _moderation_emails(forum: Forum) -> list[str]:
     """Who answers for a forum: its moderators, or the coordination while it has none."""
     emails = list(forum.moderators.filter(is_active=True).values_list("email", flat=True))
     return emails or koordination_emails()
+
+
+def stand_erneuern(**_signal) -> None:
+    """The cached fragments of the forum pages are stale: a new version of the data at once,
+    and again after the commit, so that a page drawn meanwhile from the old rows does not keep
+    the new key. Receives the signals of every row the fragments show (apps.py); updates of a
+    queryset, which send none, call it themselves."""
+    STAND.erneuern()
+
+
+def stand_erneuern_user(*, update_fields=None, **_signal) -> None:
+    """An account's name shows on the forum pages; its logins (last_login) do not."""
+    if update_fields is None or {"first_name", "last_name", "is_active"} & set(update_fields):
+        stand_erneuern()
 
 
 # --- Forums ------------------------------------------------------------------------------------
@@ -124,6 +138,7 @@ def mitglied_add(*, forum: Forum, user, by) -> bool:
     Beitrittsanfrage.objects.filter(
         forum=forum, user=user, status=Beitrittsanfrage.Status.OFFEN
     ).update(status=Beitrittsanfrage.Status.ANGENOMMEN, decided_at=timezone.now(), decided_by=by)
+    stand_erneuern()
     mail_queue(
         name="foren_mitglied_neu", context={"forum": forum, "user": user, "by": by}, to=[user.email]
     )
@@ -234,6 +249,7 @@ def interesse_handle(*, interesse: Interessensbekundung, by) -> None:
     Interessensbekundung.objects.filter(pk=interesse.pk, handled_at__isnull=True).update(
         handled_at=timezone.now(), handled_by=by
     )
+    stand_erneuern()
 
 
 # --- Collection --------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,37 +47,63 @@ def _forum(request: HttpRequest, slug: str, perm: str = "foren.read_forum") -> F
 
 # --- Forums ------------------------------------------------------------------------------------
 def forum_list(request: HttpRequest) -> HttpResponse:
-    foren = selectors.foren_visible_to(request.user).order_by("status", deutsch("name"))
-    eigene = set()
-    if request.user.is_authenticated:
-        eigene = set(request.user.mitgliedschaften.values_list("forum_id", flat=True))
-    return render(request, "foren/forum_list.html", {"foren": foren, "eigene": eigene})
+    user = request.user
+    foren = selectors.foren_visible_to(user).order_by("status", deutsch("name"))
+    eigene = SimpleLazyObject(
+        lambda: (
+            set(user.mitgliedschaften.values_list("forum_id", flat=True))
+            if user.is_authenticated
+            else set()
+        )
+    )
+    # Which forums, and which are one's own, differ by account: the table is cached for each.
+    # The querysets run only when it is stale.
+    return render(
+        request,
+        "foren/forum_list.html",
+        {
+            "foren": foren,
+            "eigene": eigene,
+            "fragment": selectors.fragment_key(user.pk or "anonym"),
+            "ttl": selectors.STAND_DAUER,
+        },
+    )
 
 
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug)
     user = request.user
     insider = user.has_perm("foren.contribute", forum)
+    darf_lesen = user.has_perm("foren.read_collection", forum)
+    darf_moderieren = user.has_perm("foren.moderate_forum", forum)
     context = {
         "forum": forum,
+        # The main column is cached for each kind of viewer it differs for; what it shows is
+        # read only when it is stale.
+        "fragment": selectors.fragment_key(
+            forum.pk, insider, darf_lesen, darf_moderieren, user.is_authenticated
+        ),
+        "ttl": selectors.STAND_ZEITNAH,
         "moderators": forum.moderators.order_by(deutsch("last_name"), deutsch("first_name")),
         "themen": forum.themen.all(),
-        "member_count": forum.members.count(),
-        "darf_moderieren": user.has_perm("foren.moderate_forum", forum),
-        "darf_lesen": user.has_perm("foren.read_collection", forum),
+        "member_count": SimpleLazyObject(forum.members.count),
+        "darf_moderieren": darf_moderieren,
+        "darf_lesen": darf_lesen,
         "insider": insider,
         "mitgliedschaft": selectors.mitgliedschaft_of(forum, user),
         "anfrage": selectors.anfrage_open_of(forum, user),
         "darf_anfragen": user.has_perm("foren.ask_to_join", forum),
-        "sitzungen": selectors.forum_meetings(forum, insider=insider),
+        "sitzungen": SimpleLazyObject(lambda: selectors.forum_meetings(forum, insider=insider)),
         "dokumente": selectors.dokumente_visible(forum, insider=insider)[:10],
         "beitritt_form": BeitrittForm(),
     }
-    if context["darf_lesen"]:
-        context["zahlen"] = forum.beitraege.aggregate(
-            bestand=Count("pk", filter=Q(art=Beitrag.Art.BESTAND)),
-            bedarf=Count("pk", filter=Q(art=Beitrag.Art.BEDARF)),
-            loesungsansatz=Count("pk", filter=Q(art=Beitrag.Art.LOESUNGSANSATZ)),
+    if darf_lesen:
+        context["zahlen"] = SimpleLazyObject(
+            lambda: forum.beitraege.aggregate(
+                bestand=Count("pk", filter=Q(art=Beitrag.Art.BESTAND)),
+                bedarf=Count("pk", filter=Q(art=Beitrag.Art.BEDARF)),
+                loesungsansatz=Count("pk", filter=Q(art=Beitrag.Art.LOESUNGSANSATZ)),
+            )
         )
         context["abstimmungen"] = forum.abstimmungen.all()[:5]
     return render(request, "foren/forum_detail.html", context)
@@ -104,8 +132,8 @@ def forum_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_perm("foren.manage_foren")
 def forum_overview(request: HttpRequest) -> HttpResponse:
-    foren = selectors.forum_overview()
     if fmt := export_format(request):
+        foren = selectors.forum_overview()
         return table_response(
             fmt=fmt,
             filename="foren-uebersicht",
@@ -145,7 +173,13 @@ def forum_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "foren/forum_overview.html",
-        {"foren": foren, "interessen": selectors.interessen_open()},
+        {
+            # Drawn only when the cached table is stale (fragment_key).
+            "foren": SimpleLazyObject(selectors.forum_overview),
+            "fragment": selectors.fragment_key(),
+            "ttl": selectors.STAND_ZEITNAH,
+            "interessen": selectors.interessen_open(),
+        },
     )
 
 
@@ -330,8 +364,8 @@ def interesse_handle(request: HttpRequest, pk: int) -> HttpResponse:
 def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
     forum = _forum(request, slug, "foren.read_collection")
     filterset = BeitragFilter(request.GET, queryset=selectors.beitraege_of(forum))
-    qs = filterset.qs
     if fmt := export_format(request):
+        qs = filterset.qs
         return table_response(
             fmt=fmt,
             filename=f"{forum.slug}-sammlung",
@@ -362,15 +396,23 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
                 for b in qs
             ),
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    darf_beitragen = request.user.has_perm("foren.contribute", forum)
+    # The list is the same for everyone who may read it: cached per forum, filters and page; the
+    # filter form and the page are drawn only when it is stale.
     return render(
         request,
         "foren/beitrag_list.html",
         {
             "forum": forum,
             "filter": filterset,
-            "page": page,
-            "darf_beitragen": request.user.has_perm("foren.contribute", forum),
+            "page": SimpleLazyObject(
+                lambda: Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            ),
+            "darf_beitragen": darf_beitragen,
+            "fragment": selectors.fragment_key(
+                forum.pk, darf_beitragen, urlencode(sorted(request.GET.lists()), doseq=True)
+            ),
+            "ttl": selectors.STAND_DAUER,
         },
     )
 

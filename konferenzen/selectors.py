@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -55,10 +56,51 @@ def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Verans
             qs = qs.annotate(eingeladen=Exists(invited))
             visible |= Q(visibility="members") | Q(visibility="invited", eingeladen=True)
         qs = qs.filter(visible)
+    # Counted per event of the page: a grouped join would count every event's registrations
+    # before the list is cut.
     return qs.annotate(
-        belegt=Count("anmeldungen", filter=BELEGT),
-        wartend=Count("anmeldungen", filter=Q(anmeldungen__status="warteliste")),
+        belegt=_anmeldungen_count(status__in=Anmeldung.BELEGT),
+        wartend=_anmeldungen_count(status=Anmeldung.Status.WARTELISTE),
     ).order_by("-start" if past else "start", deutsch("title"))
+
+
+def _anmeldungen_count(**filters) -> Coalesce:
+    counted = (
+        Anmeldung.objects.filter(veranstaltung=OuterRef("pk"), **filters)
+        .order_by()
+        .values("veranstaltung")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# What the event list shows of an event (templates/konferenzen/veranstaltung_list.html).
+LISTE_FELDER = (
+    "pk", "title", "start", "place", "art", "visibility", "capacity", "cancelled_at",
+    "forum__name", "belegt", "wartend",
+)  # fmt: skip
+
+
+def fingerprint(*querysets: QuerySet) -> str | None:
+    """A checksum of the rows the querysets yield, computed in the database (one query, only
+    the checksum comes back): the key of a cached fragment that shows those rows, so that it is
+    drawn again as soon as any of them changes, however it changed (updates of a queryset send
+    no signal). The querysets name the values the fragment shows (.values()). None outside
+    PostgreSQL: nothing is cached there."""
+    if connection.vendor != "postgresql":
+        return None
+    parts, params = [], []
+    for qs in querysets:
+        sql, qs_params = qs.query.sql_with_params()
+        parts.append(
+            f"(SELECT md5(COALESCE(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) "
+            f"FROM ({sql}) t)"
+        )
+        params.extend(qs_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " || ".join(parts), params)
+        return cursor.fetchone()[0]
 
 
 def veranstaltungen_vergangen(
@@ -163,6 +205,19 @@ def anmeldungen_of(veranstaltung: Veranstaltung) -> QuerySet[Anmeldung]:
         veranstaltung.anmeldungen.select_related("organisation")
         .prefetch_related("arbeitsgruppen")
         .order_by("created_at", "pk")
+    )
+
+
+def anmeldungen_fingerprint(anmeldungen: QuerySet[Anmeldung]) -> str | None:
+    """The fingerprint of what the registrations list shows of `anmeldungen`: each row's
+    person, organisation, status, needs and time, and the names of its working groups."""
+    gruppen = Anmeldung.arbeitsgruppen.through.objects.filter(
+        anmeldung__in=anmeldungen.order_by().values("pk")
+    )
+    felder = ("pk", "name", "email", "status", "needs", "created_at", "organisation_name")
+    return fingerprint(
+        anmeldungen.values(*felder, "organisation__name"),
+        gruppen.values("anmeldung_id", "arbeitsgruppe__runde", "arbeitsgruppe__name"),
     )
 
 

@@ -14,6 +14,8 @@ class NetzwerkConfig(AppConfig):
         from .berichte import rules as _berichte_rules  # noqa: F401
         from .konzepte import personendaten as _konzepte_personendaten  # noqa: F401
         from .konzepte import rules as _konzepte_rules  # noqa: F401
+        from .sozialmonitoring import personendaten as _sozialmonitoring_personendaten  # noqa: F401
+        from .sozialmonitoring import rules as _sozialmonitoring_rules  # noqa: F401
 
         # After every app's migration, not just ours: the permissions of apps migrated later
         # (akteure, foren, ...) exist only then. rollen_ensure is idempotent.

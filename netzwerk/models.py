@@ -154,10 +154,25 @@ class Sozialraum(Vokabular):
     # The district's boundary as a GeoJSON geometry (Polygon or MultiPolygon) in EPSG:4326,
     # simplified on import (akteure.geo); empty: not on the map.
     grenze = models.JSONField(_("Grenze (GeoJSON)"), null=True, blank=True)
+    # How the statistics office names it: the official key (AGS/ARS) or the town's own code; the
+    # indicator import (netzwerk.sozialmonitoring) finds a district by it or by its name.
+    schluessel = models.CharField(
+        _("Schlüssel"),
+        max_length=40,
+        blank=True,
+        help_text=_("Amtlicher Schlüssel (AGS/ARS) oder der Code der Stadt, wie in der Statistik"),
+    )
 
     class Meta(Vokabular.Meta):
         verbose_name = _("Sozialraum")
         verbose_name_plural = _("Sozialräume")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schluessel"],
+                condition=~models.Q(schluessel=""),
+                name="sozialraum_schluessel_einmal",
+            )
+        ]
 
 
 class Querschnittsthema(Vokabular):
@@ -252,6 +267,8 @@ class Mail(models.Model):
     last_error = models.TextField(_("letzter Fehler"), blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("Versand begonnen"), null=True, blank=True)
+    # After a failed attempt: no batch takes the mail before this (its back-off).
+    retry_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
 
     class Meta:
@@ -285,3 +302,4 @@ from .konzepte.models import (  # noqa: E402, F401
     Meilenstein,
     Ziel,
 )
+from .sozialmonitoring.models import Indikator, IndikatorImport, IndikatorWert  # noqa: E402, F401

@@ -1,9 +1,11 @@
 """PDFs from templates under templates/pdf/, by WeasyPrint, in the worker (never in a request).
 
-WeasyPrint fetches nothing from outside the portal: images and QR codes are inline `data:` URLs,
-and the typeface comes from the pinned font package through the portal's own address
-(`SCHRIFTEN`). Every other address (file://, another host, another path, even a page of the
-portal) is refused and logged, so no text in a document can make the worker load a resource.
+WeasyPrint fetches nothing from outside the portal: images are inline `data:` URLs or bytes the
+caller hands to render_pdf (`bilder`, served under `BILDER` from memory: the badges' 250 QR
+codes, which as `data:` URLs the HTML parser would read and WeasyPrint decode again), and the
+typeface comes from the pinned font package through the portal's own address (`SCHRIFTEN`).
+Every other address (file://, another host, another path, even a page of the portal) is refused
+and logged, so no text in a document can make the worker load a resource.
 """
 
 import gc
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 # is served (from the package font-source-sans-pro, never from the system or the network).
 INTERN = "https://netzwerkportal.intern/"
 SCHRIFTEN = f"{INTERN}schrift/"
+# Images of one document, by name: `{BILDER}<name>` is `bilder[name]` of that render_pdf call.
+BILDER = f"{INTERN}bild/"
 
 
 class Verweigert(ValueError):
@@ -50,7 +54,11 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcherResponse
 
     class PortalFetcher(weasyprint.URLFetcher):
-        """data: URLs and the portal's typeface; nothing else."""
+        """data: URLs, the portal's typeface and the document's own images; nothing else."""
+
+        def __init__(self, *args, bilder: dict[str, bytes] | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.bilder = bilder or {}
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
@@ -61,14 +69,20 @@ def _fetcher_class():
                 return URLFetcherResponse(
                     url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"}
                 )
+            if url.startswith(BILDER) and url.removeprefix(BILDER) in self.bilder:
+                name = url.removeprefix(BILDER)
+                art = {"Content-Type": "image/svg+xml"} if name.endswith(".svg") else {}
+                return URLFetcherResponse(url, body=self.bilder[name], headers=art)
             logger.warning("PDF: Abruf verweigert: %s", url[:200])
             raise Verweigert(f"Nicht erlaubt: {url[:200]}")
 
     return PortalFetcher
 
 
-def url_fetcher():
-    return _fetcher_class()(allowed_protocols=("data", "https"), allow_redirects=False)
+def url_fetcher(bilder: dict[str, bytes] | None = None):
+    return _fetcher_class()(
+        allowed_protocols=("data", "https"), allow_redirects=False, bilder=bilder
+    )
 
 
 _gc_lock = threading.Lock()
@@ -135,13 +149,21 @@ def bestellsprache() -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def render_pdf(template: str, context: dict, *, variant: str | None = PDF_UA) -> Pdf:
-    """The template as a PDF, tagged for screen readers (PDF/UA-1) unless told otherwise."""
+def render_pdf(
+    template: str,
+    context: dict,
+    *,
+    variant: str | None = PDF_UA,
+    bilder: dict[str, bytes] | None = None,
+) -> Pdf:
+    """The template as a PDF, tagged for screen readers (PDF/UA-1) unless told otherwise. The
+    template finds each of `bilder` at `{BILDER}<name>` (context `bilder_url`)."""
     import weasyprint
 
-    html = render_to_string(template, context)
+    html = render_to_string(template, {**context, "bilder_url": BILDER})
     with _seltener_aufraeumen():
-        document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=url_fetcher()).render()
+        fetcher = url_fetcher(bilder)
+        document = weasyprint.HTML(string=html, base_url=INTERN, url_fetcher=fetcher).render()
         if not (document.metadata.title or "").strip():
             # PDF/UA needs a title; a template without one is a bug, but still prints.
             logger.error("PDF ohne Titel: %s", template)

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +76,9 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, which answers static files itself (compressed at collectstatic); above
+    # everything that writes the body. Text only, BREACH: see netzwerk/kompression.py.
+    "netzwerk.kompression.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netzwerk.middleware.SpracheMiddleware",
@@ -150,10 +154,12 @@ CELERY_TIMEZONE = "Europe/Berlin"
 # PostgreSQL connection per mail the outbox sent 81 mails/s, reusing it 130 (bench/outbox.py).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Redis hands a fetched but unacknowledged task to another worker after this long; the longest
-# retry wait of the outbox (netzwerk.tasks.MAIL_RETRY_BACKOFF_MAX) stays below it.
+# retry wait of the outbox (netzwerk.mail.MAIL_RETRY_BACKOFF_MAX) stays below it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Seconds of the outbox's first retry wait after an SMTP error; each further one doubles it.
 MAIL_RETRY_BACKOFF = env.int("MAIL_RETRY_BACKOFF", default=30)
+# Mails one task of the outbox sends over one SMTP connection, claimed together (bench/outbox.py).
+MAIL_BATCH = env.int("MAIL_BATCH", default=50)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "netzwerk.tasks.heartbeat", "schedule": 60.0},
@@ -302,6 +308,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "max_memory_size": 2_000_000,
         },
     }
+# Production: collectstatic names every file by its content's hash and writes a .br (brotli is
+# installed) and a .gz beside it; whitenoise sends the smaller one the browser accepts, a hashed
+# name with "max-age=315360000, public, immutable", so a returning browser does not ask again
+# (tests/test_static_cache.py, bench/uebertragung.py).
+# Source maps only for the developer tools: compressing them took 40 % of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": file_storage,
     "staticfiles": {
@@ -421,6 +433,13 @@ FOREN_INTERESSE_PRO_STUNDE = env.int("FOREN_INTERESSE_PRO_STUNDE", default=5)
 # Owners of a measure (geplant, in Umsetzung) without a progress note for this many days are asked
 # for one, at most once in this many days (netzwerk.konzepte.erinnerung).
 KONZEPTE_NOTIZ_ERINNERUNG_TAGE = env.int("KONZEPTE_NOTIZ_ERINNERUNG_TAGE", default=90)
+
+# --- Sozialmonitoring -------------------------------------------------------------------------
+# A figure about fewer persons than this is suppressed on import and never shown (netzwerk.
+# sozialmonitoring.importer): the statistics offices' usual rule against revealing individuals.
+SOZIALMONITORING_MINDESTZAHL = env.int("SOZIALMONITORING_MINDESTZAHL", default=5)
+# The earliest year an indicator value may have; the latest is the current year.
+SOZIALMONITORING_ERSTES_JAHR = env.int("SOZIALMONITORING_ERSTES_JAHR", default=1990)
 
 # --- The network this installation serves (Impressum, e-mails) -------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Netzwerkportal")

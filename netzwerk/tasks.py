@@ -2,7 +2,6 @@
 tasks are in netzwerk/konzepte/tasks.py and netzwerk/berichte/tasks.py."""
 
 from celery import shared_task
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -10,26 +9,23 @@ from django.utils import timezone
 from . import datenschutz, mail
 
 HEARTBEAT_KEY = "netzwerk:heartbeat"
-# Seconds; must stay below the Redis transport's visibility_timeout (1 hour by default), or a
-# retry waiting for its countdown is delivered a second time (harmless: the claim skips it).
-MAIL_RETRY_BACKOFF_MAX = 1800
 
 
 @shared_task(bind=True, max_retries=mail.MAX_ATTEMPTS, acks_late=True)
 def send_mail(self, *, mail_id: int) -> str:
+    """Sends this mail and what else is due, up to MAIL_BATCH over one connection."""
+    mail.wake_taken()  # before claiming: a mail committed from now on wakes a worker again
+    queue = (self.request.delivery_info or {}).get("routing_key")
     try:
-        return mail.mail_deliver(mail_id=mail_id)
-    except mail.MailDeliveryError as exc:
-        # Celery's retry_backoff, but with the factor read when the retry happens (a decorator
-        # argument is fixed at import): a random wait of up to 30 s, 60 s, 120 s, 240 s (capped
-        # at MAIL_RETRY_BACKOFF_MAX). Tests of a real worker set MAIL_RETRY_BACKOFF to 0.
-        countdown = get_exponential_backoff_interval(
-            factor=settings.MAIL_RETRY_BACKOFF,
-            retries=self.request.retries,
-            maximum=MAIL_RETRY_BACKOFF_MAX,
-            full_jitter=True,
+        return mail.mail_deliver(
+            mail_id=mail_id,
+            batch=settings.MAIL_BATCH,
+            on_full=lambda: mail.wake_another(
+                mail_id, send=lambda: self.apply_async(kwargs={"mail_id": mail_id}, queue=queue)
+            ),
         )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+    except mail.MailDeliveryError as exc:
+        raise self.retry(exc=exc, countdown=exc.countdown) from exc
 
 
 @shared_task

@@ -9,6 +9,7 @@ from .berichte import views as berichte
 from .konzepte import massnahmen_views as pflege
 from .konzepte import views as konzepte
 from .konzepte.zeitleiste_views import zeitleiste_view
+from .sozialmonitoring import views as sozial
 
 netzwerk_patterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,19 @@ netzwerk_patterns = [
     path("koordination/postausgang/", views.mail_list, name="mail-list"),
     path("koordination/postausgang/<int:pk>/erneut/", views.mail_resend_view, name="mail-resend"),
     # Concept documents (netzwerk/konzepte)
+    path("sozialmonitoring/", sozial.indikator_list, name="indikator-list"),
+    path("sozialmonitoring/neu/", sozial.indikator_create, name="indikator-create"),
+    path("sozialmonitoring/<slug:slug>/", sozial.indikator_detail, name="indikator-detail"),
+    path("sozialmonitoring/<slug:slug>/bearbeiten/", sozial.indikator_edit, name="indikator-edit"),
+    path(
+        "sozialmonitoring/<slug:slug>/loeschen/", sozial.indikator_delete, name="indikator-delete"
+    ),
+    path("sozialmonitoring/<slug:slug>/import/", sozial.indikator_import, name="indikator-import"),
+    path(
+        "sozialmonitoring/<slug:slug>/import/<int:pk>/",
+        sozial.indikator_import_detail,
+        name="indikator-import-detail",
+    ),
     path("konzepte/", konzepte.konzept_list, name="konzept-list"),
     path("konzepte/zeitleiste/", zeitleiste_view, name="zeitleiste"),
     path("konzepte/<slug:slug>/", konzepte.konzept_detail, name="konzept-detail"),

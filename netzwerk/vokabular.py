@@ -375,7 +375,7 @@ def term_merge(*, source: Vokabular, target: Vokabular) -> dict[str, int]:
                   "Begriff nur einmal.")
                 % {"a": source, "b": target, "wo": v.label}
             ) from error  # fmt: skip
-        if not v.is_history:
+        if n and not v.is_history:  # only the uses that moved (an indicator may have none)
             bewegt[v.label] = bewegt.get(v.label, 0) + n
     locked[source.pk].delete()
     return bewegt

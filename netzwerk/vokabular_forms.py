@@ -11,6 +11,7 @@ from .vokabular import term_label
 EXTRA_FIELDS = {
     "lebensphase": ["alter_von", "alter_bis"],
     "sprache": ["code"],
+    "sozialraum": ["schluessel"],
 }
 code_validator = RegexValidator(
     r"^[A-Za-z]{2,3}$",
@@ -34,6 +35,26 @@ class TermBaseForm(forms.ModelForm):
         if "code" in self.fields:
             self.fields["code"].help_text = _("ISO 639-1, zwei Buchstaben, z. B. de, tr, ar")
             self.fields["code"].validators.append(code_validator)
+
+    def clean_schluessel(self):
+        """The key the indicator import finds a district by, compared as it compares (case,
+        spaces and punctuation aside): no other district's key or name."""
+        from .text import norm_name
+
+        value = self.cleaned_data.get("schluessel", "").strip()
+        if not value:
+            return value
+        andere = type(self.instance)._default_manager.exclude(pk=self.instance.pk)
+        for name, schluessel in andere.values_list("name", "schluessel"):
+            if norm_name(value) == norm_name(schluessel):
+                raise forms.ValidationError(
+                    _("Diesen Schlüssel hat schon „%(name)s“.") % {"name": name}
+                )
+            if norm_name(value) == norm_name(name):
+                raise forms.ValidationError(
+                    _("So heißt schon ein anderer Sozialraum: „%(name)s“.") % {"name": name}
+                )
+        return value
 
     def clean_code(self):
         return self.cleaned_data.get("code", "").strip().lower()

@@ -34,6 +34,21 @@ def pytest_collection_modifyitems(config, items):
     """The crawl of every page (minutes) first: with pytest-xdist one worker starts on it while
     the others share the rest, instead of it starting last and the run waiting for it alone."""
     items.sort(key=lambda item: item.get_closest_marker("crawl") is None)
+    # With --dist loadgroup, pytest-xdist's worker hook (run before this one) has suffixed the
+    # id of every xdist_group test with its group, which is how they share one worker. Should
+    # a pytest release store ids where xdist does not write (9.2 did), the groups would run on
+    # several workers at once, silently: refuse to run instead.
+    if getattr(config.option, "loadgroup", False):  # set in each xdist worker
+        ungrouped = [
+            item.nodeid
+            for item in items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rsplit("]")[-1]
+        ]
+        if ungrouped:
+            raise pytest.UsageError(
+                f"pytest-xdist hat {len(ungrouped)} Tests mit xdist_group nicht gruppiert (etwa "
+                f"{ungrouped[0]}): passen pytest und pytest-xdist zueinander?"
+            )
 
 
 @pytest.hookimpl(wrapper=True)

@@ -57,6 +57,20 @@ def test_the_demo_network_is_realistic():
     assert Sprache.objects.get(active=False).angebote.count() == 1
     assert Handlungsfeld.objects.count() == 7
     assert Forum.objects.count() == 7
+    # Sozialmonitoring (issue 19): three indicators over three years for every district,
+    # invented and labelled so; one figure about three children is suppressed.
+    from netzwerk.models import Indikator, IndikatorWert, Sozialraum
+
+    assert Indikator.objects.count() == 3
+    assert set(Indikator.objects.values_list("quelle", flat=True)) == {
+        "Demodaten (erfunden), Statistikstelle Musterstadt"
+    }
+    assert IndikatorWert.objects.values("jahr").distinct().count() == 3
+    assert IndikatorWert.objects.count() == 3 * 3 * Sozialraum.objects.count()
+    assert list(IndikatorWert.objects.filter(unterdrueckt=True).values_list("wert")) == [(None,)]
+    from netzwerk.models import Massnahme
+
+    assert Massnahme.objects.filter(sozialraeume__isnull=False).distinct().count() == 2
     assert Forum.objects.filter(status=Forum.Status.RUHEND).count() == 2
     # The forums work: members, a collection, a closed and an open round, minutes of a session,
     # a pending request and confirmed interest in a dormant forum.

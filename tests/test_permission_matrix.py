@@ -548,6 +548,29 @@ def _konto(welt) -> dict:
     return {"pk": (user or UserFactory(email="konto@test.example", rollen=["Partner"])).pk}
 
 
+def _indikator(welt, slug: str = "sgb-ii-quote") -> dict:
+    """Issue 19: an indicator (for deleting: one of its own, made anew each time)."""
+    from netzwerk.models import Indikator
+
+    indikator, _ = Indikator.objects.get_or_create(
+        slug=slug, defaults={"name": f"Indikator {slug}", "einheit": "%", "quelle": "Statistik"}
+    )
+    return {"slug": indikator.slug}
+
+
+def _indikator_import(welt) -> dict:
+    """A checked upload with an error: taking it over is refused, so it can be tried by all."""
+    from netzwerk.models import Indikator, IndikatorImport
+
+    slug = _indikator(welt)["slug"]
+    vorgang, _ = IndikatorImport.objects.get_or_create(
+        indikator=Indikator.objects.get(slug=slug),
+        dateiname="matrix.csv",
+        defaults={"fehler": ["Zeile 2: Sozialraum fehlt."]},
+    )
+    return {"slug": slug, "pk": vorgang.pk}
+
+
 @dataclass
 class Case:
     name: str
@@ -1471,6 +1494,47 @@ MATRIX = [
         {**KOORDINATION_ONLY, "koordination": 302},
         kwargs=_konto,
         method="post",
+    ),
+    # --- Sozialmonitoring (issue 19): approved accounts read, the coordination defines and
+    # imports (netzwerk/sozialmonitoring/views.py) ---
+    Case("netzwerk:indikator-list", READ_OFFEN),
+    Case("akteure:bedarf", READ_OFFEN, note="need and offers side by side (akteure/bedarf.py)"),
+    Case("netzwerk:indikator-detail", READ_OFFEN, kwargs=_indikator),
+    Case("netzwerk:indikator-create", KOORDINATION_ONLY),
+    Case(
+        "netzwerk:indikator-create",
+        KOORDINATION_ONLY,
+        method="post",
+        note="an empty form is shown again with its errors",
+    ),
+    Case("netzwerk:indikator-edit", KOORDINATION_ONLY, kwargs=_indikator),
+    Case(
+        "netzwerk:indikator-edit",
+        KOORDINATION_ONLY,
+        kwargs=_indikator,
+        method="post",
+        note="an empty form is shown again with its errors",
+    ),
+    Case(
+        "netzwerk:indikator-delete",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=lambda w: _indikator(w, "zum-loeschen"),
+        method="post",
+    ),
+    Case(
+        "netzwerk:indikator-import",
+        {**KOORDINATION_ONLY, "koordination": 400},
+        kwargs=_indikator,
+        method="post",
+        note="without a file: the page again, with its German message",
+    ),
+    Case("netzwerk:indikator-import-detail", KOORDINATION_ONLY, kwargs=_indikator_import),
+    Case(
+        "netzwerk:indikator-import-detail",
+        {**KOORDINATION_ONLY, "koordination": 302},
+        kwargs=_indikator_import,
+        method="post",
+        note="refused (the file has errors): back to the preview with the message",
     ),
     # --- Konzepte: who sees which status, outline, archive, co-authors (issue 14, part 3) ---
     Case(

@@ -30,6 +30,13 @@ class SucheForm(forms.Form):
     kostenlos = forms.BooleanField(required=False)
     barrierefrei = forms.BooleanField(required=False)
 
+    # Every parameter of a search, the language and the page: what an offer's link carries so
+    # that its "Zurück zur Suche" returns to the same results.
+    PARAMETER = frozenset(
+        ("q", "alter", "einheit", "kostenlos", "barrierefrei", "phase", "sozialraum", "thema")
+        + ("angebotssprache", "tag", "zeit", "sprache", "page")
+    )
+
     def __init__(self, data, *, vok: Vokabular):
         super().__init__(data)
         self.fields["phase"] = _mehrfach([(p.slug, p.name) for p in vok.lebensphasen])

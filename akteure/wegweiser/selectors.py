@@ -5,8 +5,11 @@ filter applied except the group's own, so a parent sees what choosing another op
 One aggregate query per group, whatever the number of offers.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
+from uuid import UUID
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -15,17 +18,22 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Exists,
     ExpressionWrapper,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    TimeField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from akteure.models import Angebot, Angebotsuebersetzung, Angebotszeit
@@ -64,41 +72,110 @@ class Suche:
     barrierefrei: bool = False
 
 
+class Begriff(NamedTuple):
+    """A term of a vocabulary as the guide uses it (filter choice, facet option): plain values,
+    read with values_list, since a fresh page needs forty of them and nothing of the model."""
+
+    pk: int
+    slug: str
+    name: str
+    alter_von: int | None = None  # life phases only
+    alter_bis: int | None = None
+
+
+def uebersetzt(name: str) -> str:
+    """A term's name in the active language, looked up as `{% translate name %}` does (with
+    its percent signs doubled in the msgid): the names are msgids of the catalogues."""
+    return gettext(name.replace("%", "%%")).replace("%%", "%")
+
+
+# The vocabularies of the filters, by their name in Vokabular.
+VOKABULARE = {
+    "lebensphasen": Lebensphase,
+    "sozialraeume": Sozialraum,
+    "handlungsfelder": Handlungsfeld,
+    "sprachen": Sprache,
+}
+
+
+def _vokabular_zeilen() -> list[tuple]:
+    """Every term of the four vocabularies in one query (UNION ALL): (vocabulary, pk, slug,
+    name, active, alter_von, alter_bis, rank), the rank its place in the vocabulary's own order
+    (position, then the German order of names), numbered by the database since only it has
+    that collation. Four tables of a few dozen rows: one round trip where four cost a
+    millisecond more."""
+    sql, params = _vokabular_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _vokabular_sql(vendor: str) -> tuple[str, tuple]:
+    # The statement is the same for every request: compiled once, since compiling it cost the
+    # ORM more than the database took to answer it.
+    leer = Value(None, output_field=IntegerField())
+    teile = [
+        model.objects.order_by().values_list(
+            Value(art, output_field=CharField()), "pk", "slug", "name", "active",
+            *(("alter_von", "alter_bis") if model is Lebensphase else (leer, leer)),
+            Window(RowNumber(), order_by=[F("position").asc(), sortierung.deutsch("name").asc()]),
+        )
+        for art, model in VOKABULARE.items()
+    ]  # fmt: skip
+    return _sql(teile[0].union(*teile[1:], all=True))
+
+
 @dataclass
 class Vokabular:
-    """The active terms the guide offers as filters, each list read once per request."""
+    """The active terms the guide offers as filters, read once per request, each list in the
+    vocabulary's own order; and every life phase by pk, inactive ones too, for the results
+    (an offer keeps a phase that is no longer offered as a filter)."""
 
-    lebensphasen: list[Lebensphase]
-    sozialraeume: list[Sozialraum]
-    handlungsfelder: list[Handlungsfeld]
-    sprachen: list[Sprache]
+    lebensphasen: list[Begriff]
+    sozialraeume: list[Begriff]
+    handlungsfelder: list[Begriff]
+    sprachen: list[Begriff]
+    alle_phasen: dict[int, tuple[int, str]] = field(default_factory=dict)  # pk: (rank, name)
 
     @classmethod
     def laden(cls) -> "Vokabular":
-        return cls(
-            lebensphasen=list(Lebensphase.objects.filter(active=True)),
-            sozialraeume=list(Sozialraum.objects.filter(active=True).defer("grenze")),
-            handlungsfelder=list(Handlungsfeld.objects.filter(active=True)),
-            sprachen=list(Sprache.objects.filter(active=True)),
-        )
+        listen: dict[str, list[Begriff]] = {art: [] for art in VOKABULARE}
+        alle_phasen = {}
+        for art, pk, slug, name, active, von, bis, rang in sorted(
+            _vokabular_zeilen(), key=lambda z: z[-1]
+        ):
+            if art == "lebensphasen":
+                alle_phasen[pk] = (rang, name)
+            if active:
+                listen[art].append(Begriff(pk, slug, name, von, bis))
+        return cls(**listen, alle_phasen=alle_phasen)
 
 
 @dataclass
 class Option:
     value: str
-    label: str
+    label: str  # already in the page's language
     n: int
     checked: bool
+    id: str = ""  # of its checkbox, for the label's `for`
 
 
 @dataclass
 class Facette:
+    """A filter group as the search form shows it: a disclosure titled `titel` with one
+    checkbox named `param` per option."""
+
     name: str
     options: list[Option] = field(default_factory=list)
+    param: str = ""
+    titel: str = ""
 
-    @property
-    def aktiv(self) -> int:
-        return sum(1 for o in self.options if o.checked)
+    def __post_init__(self):
+        # Counted once here: the template reads it twice per group.
+        self.aktiv = sum(1 for o in self.options if o.checked)
+        for o in self.options:
+            o.id = f"f-{self.param}-{o.value}"
 
 
 def markieren_vor(now: datetime | None = None) -> datetime:
@@ -116,7 +193,7 @@ def sichtbar(now: datetime | None = None) -> QuerySet[Angebot]:
     return Angebot.objects.public().filter(confirmed_at__gte=ausblenden_vor(now))
 
 
-def phasen_fuer_alter(phasen: list[Lebensphase], monate: int) -> list[int]:
+def phasen_fuer_alter(phasen: list[Begriff], monate: int) -> list[int]:
     """The life phases whose age range [alter_von, alter_bis) holds this age; an empty bound is
     open. Phases without any range (no ages at all) do not match an age."""
     return [
@@ -148,12 +225,21 @@ def _termin_q(wochentage: tuple[int, ...], tageszeiten: tuple[str, ...]) -> Q:
         slot &= Q(wochentag__in=wochentage)
     if tageszeiten:
         slot &= _zeit_q(tageszeiten)
-    return Q(Exists(Angebotszeit.objects.filter(slot, angebot=OuterRef("pk"))))
+    return Q(pk__in=Angebotszeit.objects.filter(slot).values("angebot_id"))
 
 
 def _ids(items, slugs: tuple[str, ...]) -> list[int]:
     wanted = set(slugs)
     return [i.pk for i in items if i.slug in wanted]
+
+
+def _mit(through, spalte: str, ids: list[int]) -> Q:
+    """The offers with a row in the link table `through` naming one of `ids`: IN over the
+    subquery, which PostgreSQL reads once into a hash, where EXISTS per offer probed the table
+    once for each of them (a second for 70,000 offers)."""
+    if not ids:  # none: a plain false, which the facet statement can still test
+        return Q(Value(False, output_field=BooleanField()))
+    return Q(pk__in=through.objects.filter(**{f"{spalte}__in": ids}).values("angebot_id"))
 
 
 def _filter(suche: Suche, vok: Vokabular) -> dict[str, Q]:
@@ -162,27 +248,22 @@ def _filter(suche: Suche, vok: Vokabular) -> dict[str, Q]:
     conditions: dict[str, Q] = {}
     if suche.alter_monate is not None:
         phasen = phasen_fuer_alter(vok.lebensphasen, suche.alter_monate)
-        conditions["alter"] = Q(
-            Exists(through.objects.filter(angebot=OuterRef("pk"), lebensphase_id__in=phasen))
-        )
+        conditions["alter"] = _mit(through, "lebensphase_id", phasen)
     if suche.lebensphasen:
         phasen = _ids(vok.lebensphasen, suche.lebensphasen)
-        conditions["lebensphasen"] = Q(
-            Exists(through.objects.filter(angebot=OuterRef("pk"), lebensphase_id__in=phasen))
-        )
+        conditions["lebensphasen"] = _mit(through, "lebensphase_id", phasen)
     if suche.sozialraeume:
         conditions["sozialraeume"] = Q(ort_id__in=_ids(vok.sozialraeume, suche.sozialraeume))
     if suche.handlungsfelder:
-        felder = Angebot.handlungsfelder.through.objects.filter(
-            angebot=OuterRef("pk"),
-            handlungsfeld_id__in=_ids(vok.handlungsfelder, suche.handlungsfelder),
+        conditions["handlungsfelder"] = _mit(
+            Angebot.handlungsfelder.through,
+            "handlungsfeld_id",
+            _ids(vok.handlungsfelder, suche.handlungsfelder),
         )
-        conditions["handlungsfelder"] = Q(Exists(felder))
     if suche.sprachen:
-        sprachen = Angebot.sprachen.through.objects.filter(
-            angebot=OuterRef("pk"), sprache_id__in=_ids(vok.sprachen, suche.sprachen)
+        conditions["sprachen"] = _mit(
+            Angebot.sprachen.through, "sprache_id", _ids(vok.sprachen, suche.sprachen)
         )
-        conditions["sprachen"] = Q(Exists(sprachen))
     if suche.wochentage or suche.tageszeiten:
         conditions["termin"] = _termin_q(suche.wochentage, suche.tageszeiten)
     if suche.kostenlos:
@@ -263,14 +344,8 @@ def _zaehlen(
         f"WHERE {_wo(cond, 'sozialraeume')} GROUP BY m.ort_id"
     )
     # Weekday and time of day: offers with a slot that also meets the other group's choice.
-    zeiten = Angebotszeit.objects.annotate(tz=_tageszeit_case()).order_by()
-    tag_sql, tag_params = _sql(
-        zeiten.filter(_zeit_q(suche.tageszeiten)).values("angebot_id", "wochentag")
-    )
-    tz_sql, tz_params = _sql(
-        zeiten.filter(Q(wochentag__in=suche.wochentage) if suche.wochentage else Q()).values(
-            "angebot_id", "tz"
-        )
+    tag_sql, tag_params, tz_sql, tz_params = _zeiten_sql(
+        suche.tageszeiten, suche.wochentage, connection.vendor
     )
     termin = _wo(cond, "termin")
     teile.append(
@@ -315,17 +390,39 @@ def _zaehlen(
     return zahlen, [int(v) for _p, v in sorted((n, v) for g, v, n in rows if g == "seite")]
 
 
+# The filter groups of the form in their order: (key in the facets, query parameter, title).
+GRUPPEN = [
+    ("sozialraeume", "sozialraum", _("Sozialraum (Stadtteil)")),
+    ("lebensphasen", "phase", _("Lebensphase")),
+    ("handlungsfelder", "thema", _("Thema")),
+    ("sprachen", "angebotssprache", _("Sprache des Angebots")),
+    ("wochentage", "tag", _("Wochentag")),
+    ("tageszeiten", "zeit", _("Tageszeit")),
+]
+PARAM = {name: param for name, param, _titel in GRUPPEN}
+
+
 def _facetten(suche: Suche, vok: Vokabular, zahlen: dict[tuple[str, str], int]) -> dict:
-    def facette(name, items, slugs) -> Facette:
+    """The facets by group, and under "gruppen" those of the form in its order. Labels are
+    translated here, in the language the page is drawn in (the terms' names are msgids too)."""
+
+    def option(name: str, value, label: str, checked: bool) -> Option:
+        return Option(str(value), uebersetzt(label), zahlen.get((name, str(value)), 0), checked)
+
+    def facette(name: str, items, slugs) -> Facette:
+        # The count is keyed by the term's pk, the checkbox's value is its slug.
         return Facette(
             name,
             [
-                Option(i.slug, i.name, zahlen.get((name, str(i.pk)), 0), i.slug in slugs)
+                Option(
+                    i.slug, uebersetzt(i.name), zahlen.get((name, str(i.pk)), 0), i.slug in slugs
+                )
                 for i in items
             ],
+            param=PARAM[name],
         )
 
-    return {
+    facetten = {
         "lebensphasen": facette("lebensphasen", vok.lebensphasen, suche.lebensphasen),
         "handlungsfelder": facette("handlungsfelder", vok.handlungsfelder, suche.handlungsfelder),
         "sprachen": facette("sprachen", vok.sprachen, suche.sprachen),
@@ -335,19 +432,38 @@ def _facetten(suche: Suche, vok: Vokabular, zahlen: dict[tuple[str, str], int]) 
         },
         "wochentage": Facette(
             "wochentage",
-            [Option(str(value), label, zahlen.get(("wochentage", str(value)), 0),
-                    value in suche.wochentage)
+            [option("wochentage", value, str(label), value in suche.wochentage)
              for value, label in Angebotszeit.Wochentag.choices],
+            param=PARAM["wochentage"],
         ),
         "tageszeiten": Facette(
             "tageszeiten",
-            [Option(name, TAGESZEIT_NAMEN[name], zahlen.get(("tageszeiten", name), 0),
-                    name in suche.tageszeiten)
+            [option("tageszeiten", name, str(TAGESZEIT_NAMEN[name]), name in suche.tageszeiten)
              for name in TAGESZEITEN],
+            param=PARAM["tageszeiten"],
         ),
         "kostenlos": Option("1", "", zahlen.get(("kostenlos", ""), 0), suche.kostenlos),
         "barrierefrei": Option("1", "", zahlen.get(("barrierefrei", ""), 0), suche.barrierefrei),
     }  # fmt: skip
+    for name, _param, titel in GRUPPEN:
+        facetten[name].titel = titel
+    facetten["gruppen"] = [facetten[name] for name, _param, _titel in GRUPPEN]
+    return facetten
+
+
+@functools.lru_cache(maxsize=256)
+def _zeiten_sql(
+    tageszeiten: tuple[str, ...], wochentage: tuple[int, ...], vendor: str
+) -> tuple[str, tuple, str, tuple]:
+    """The weekly times meeting the time-of-day choice (for the weekday counts) and those
+    meeting the weekday choice, with their time of day (for the time-of-day counts). They
+    depend on these two choices only: compiled once for each."""
+    zeiten = Angebotszeit.objects.annotate(tz=_tageszeit_case()).order_by()
+    tag = zeiten.filter(_zeit_q(tageszeiten)).values("angebot_id", "wochentag")
+    tz = zeiten.filter(Q(wochentag__in=wochentage) if wochentage else Q()).values(
+        "angebot_id", "tz"
+    )
+    return *_sql(tag), *_sql(tz)
 
 
 def _tageszeit_case() -> Case:
@@ -370,12 +486,76 @@ def _seitenzahl(wert) -> int:
         return 1
 
 
+@dataclass
+class Treffer:
+    """One result as the list shows it, read as plain values: the list needs a few columns of
+    twenty offers, and model instances with their prefetches cost more than the facet
+    statement itself. `lebensphasen` in the vocabulary's order, `zeiten` (weekday, start, end)
+    by weekday and start, `uebersetzung` the title in the page's language if there is one."""
+
+    pk: int
+    uuid: UUID
+    title: str
+    organisation_name: str
+    ort: str | None  # the offer's Sozialraum, else its organisation's
+    cost: str
+    barrierefrei: bool
+    confirmed_at: datetime
+    hat_leichte_sprache: bool
+    uebersetzung: str | None = None
+    lebensphasen: list[str] = field(default_factory=list)
+    zeiten: list[tuple[int, time, time]] = field(default_factory=list)
+
+
+def _treffer_lesen(ids: list[int], sprache: str, vok: Vokabular) -> list[Treffer]:
+    """The rows of the page `ids`, in that order: two queries, whatever the language."""
+    if not ids:
+        return []
+    spalten = {
+        "organisation_name": F("organisation__name"),
+        "ort": Coalesce("sozialraum__name", "organisation__sozialraum__name"),
+        "hat_leichte_sprache": ExpressionWrapper(
+            ~Q(leichte_sprache=""), output_field=BooleanField()
+        ),
+    }
+    if sprache in Angebotsuebersetzung.Sprache.values:
+        spalten["uebersetzung"] = Subquery(
+            Angebotsuebersetzung.objects.filter(angebot=OuterRef("pk"), sprache=sprache).values(
+                "title"
+            )[:1]
+        )
+    zeilen = {
+        z["pk"]: Treffer(**z)
+        for z in Angebot.objects.filter(pk__in=ids)
+        .order_by()
+        .values("pk", "uuid", "title", "cost", "barrierefrei", "confirmed_at", **spalten)
+    }
+    # Life phases and weekly times in one query: (offer, phase, None, None) and (offer,
+    # weekday, start, end); a time always has a start.
+    leer = Value(None, output_field=TimeField())
+    phasen = Angebot.lebensphasen.through.objects.filter(angebot_id__in=ids).values_list(
+        "angebot_id", "lebensphase_id", leer, leer
+    )
+    zeiten = Angebotszeit.objects.filter(angebot_id__in=ids).order_by()
+    for angebot_id, wert, beginn, ende in phasen.union(
+        zeiten.values_list("angebot_id", "wochentag", "beginn", "ende"), all=True
+    ):
+        if beginn is None:
+            zeilen[angebot_id].lebensphasen.append(vok.alle_phasen[wert])
+        else:
+            zeilen[angebot_id].zeiten.append((wert, beginn, ende))
+    for zeile in zeilen.values():
+        zeile.lebensphasen = [name for _rang, name in sorted(zeile.lebensphasen)]
+        zeile.zeiten.sort(key=lambda z: z[:2])
+    return [zeilen[pk] for pk in ids if pk in zeilen]
+
+
 def treffer(
     suche: Suche, vok: Vokabular, sprache: str, now: datetime | None = None, *, seite=None
 ) -> tuple[Page, dict]:
     """The page `seite` of the offers matching every filter (ordered by rank when searching,
-    else by title; a page out of range gives the last, as Paginator.get_page does), with what a
-    result row shows prefetched, and the facets: a fixed number of queries."""
+    else by title; a page out of range gives the last, as Paginator.get_page does) as Treffer
+    rows, and the facets: a fixed number of queries."""
     basis = _basis(suche, now)
     cond = _filter(suche, vok)
     nummer = _seitenzahl(seite)
@@ -384,16 +564,7 @@ def treffer(
     if nummer > seiten.num_pages:  # an old link to a page that is gone: the last one
         nummer = seiten.num_pages
         zahlen, ids = _zaehlen(suche, basis, cond, seite=nummer)
-    qs = Angebot.objects.filter(pk__in=ids).select_related(
-        "organisation", "organisation__sozialraum", "sozialraum"
-    ).defer(
-        "suchvektor", "organisation__suchvektor", "organisation__description",
-        "organisation__sozialraum__grenze", "sozialraum__grenze",
-    )  # fmt: skip
-    geladen = {a.pk: a for a in _mit_anzeige(qs, sprache)}
-    return Page([geladen[pk] for pk in ids if pk in geladen], nummer, seiten), _facetten(
-        suche, vok, zahlen
-    )
+    return Page(_treffer_lesen(ids, sprache, vok), nummer, seiten), _facetten(suche, vok, zahlen)
 
 
 def _mit_anzeige(qs: QuerySet[Angebot], sprache: str) -> QuerySet[Angebot]:

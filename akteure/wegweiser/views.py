@@ -1,16 +1,23 @@
 """The family guide's pages: public, no login, in the language the query string names."""
 
+import operator
+from functools import partial
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from akteure.models import Angebot
+from akteure import stand
+from akteure.models import Angebot, Angebotszeit
 
 from . import selectors, sprachen
 from .forms import SucheForm
-from .selectors import Suche, Vokabular
+from .selectors import Suche, Treffer, Vokabular
 
 
 def _darstellen(angebot: Angebot, sprache: str, markieren_vor) -> Angebot:
@@ -35,6 +42,32 @@ def _darstellen(angebot: Angebot, sprache: str, markieren_vor) -> Angebot:
             angebot.titel_lang = angebot.text_lang = "de"
     angebot.veraltet = angebot.confirmed_at < markieren_vor
     return angebot
+
+
+def _treffer_darstellen(t: Treffer, sprache: str, markieren_vor, such_query: str) -> None:
+    """A result row as _darstellen does an offer, and its lines as text, so the list's loop
+    body only prints them: the names of life phases, weekdays and costs translated here, in
+    the page's language (selectors.uebersetzt)."""
+    t.text_titel, t.titel_lang, t.nur_deutsch = t.title, "", False
+    if sprache == sprachen.LEICHT:
+        t.nur_deutsch = not t.hat_leichte_sprache
+    elif sprache != sprachen.DEUTSCH:
+        if t.uebersetzung is not None:
+            t.text_titel = t.uebersetzung
+        else:
+            t.nur_deutsch = True
+            t.titel_lang = "de"
+    t.veraltet = t.confirmed_at < markieren_vor
+    t.url = reverse("wegweiser:angebot-detail", args=[t.uuid]) + such_query
+    t.phasen = ", ".join(selectors.uebersetzt(name) for name in t.lebensphasen)
+    t.kosten = KOSTEN[t.cost]
+    t.termine = "; ".join(
+        f"{WOCHENTAGE[tag]} {beginn:%H:%M}–{ende:%H:%M}" for tag, beginn, ende in t.zeiten
+    )
+
+
+KOSTEN = dict(Angebot.Kosten.choices)
+WOCHENTAGE = dict(Angebotszeit.Wochentag.choices)
 
 
 def _link_sozialraum(request: HttpRequest):
@@ -62,6 +95,22 @@ def _karte(request: HttpRequest, orte: dict[int, int], suche: Suche, vok: Vokabu
     return wegweiser_karte(orte, gewaehlt, _link_sozialraum(request))
 
 
+SUCHWERT_LAENGE = SucheForm.base_fields["q"].max_length  # the longest value the form takes
+
+
+def _such_query(request: HttpRequest) -> str:
+    """The search a family came from, as a query string ("" for none): the result links carry
+    it to the offer's page, whose "Zurück zur Suche" leads back to the same results."""
+    params = [
+        (name, wert)
+        for name in request.GET
+        if name in SucheForm.PARAMETER
+        for wert in request.GET.getlist(name)
+        if len(wert) <= SUCHWERT_LAENGE  # no value the form would accept is longer
+    ]
+    return f"?{urlencode(params)}" if params else ""
+
+
 def _context(request: HttpRequest, sprache: str) -> dict:
     return {
         "sprache": sprache,
@@ -79,25 +128,42 @@ def _antwort(response: HttpResponse, sprache: str) -> HttpResponse:
     return response
 
 
+def _suchen(request: HttpRequest, sprache: str) -> dict:
+    now = timezone.now()
+    vok = Vokabular.laden()
+    form = SucheForm(request.GET, vok=vok)
+    suche = form.suche()
+    page, facetten = selectors.treffer(suche, vok, sprache, now, seite=request.GET.get("page"))
+    markieren_vor = selectors.markieren_vor(now)
+    such_query = _such_query(request)
+    for t in page.object_list:
+        _treffer_darstellen(t, sprache, markieren_vor, such_query)
+    return {
+        "form": form,
+        "suche": suche,
+        "page": page,
+        "facetten": facetten,
+        "karte": _karte(request, facetten["orte"], suche, vok),
+    }
+
+
 def angebot_list(request: HttpRequest) -> HttpResponse:
     sprache = sprachen.sprache_aus(request)
-    now = timezone.now()
     with sprachen.aktiv(sprache):
-        vok = Vokabular.laden()
-        form = SucheForm(request.GET, vok=vok)
-        suche = form.suche()
-        page, facetten = selectors.treffer(suche, vok, sprache, now, seite=request.GET.get("page"))
-        markieren_vor = selectors.markieren_vor(now)
-        for angebot in page.object_list:
-            _darstellen(angebot, sprache, markieren_vor)
+        # The search is the same for every family: cached per language and query string
+        # (akteure.stand); the search runs only when the cached fragment is stale.
+        ergebnis = SimpleLazyObject(lambda: _suchen(request, sprache))
         context = {
             **_context(request, sprache),
-            "form": form,
-            "suche": suche,
-            "page": page,
-            "facetten": facetten,
-            "karte": _karte(request, facetten["orte"], suche, vok),
+            **{
+                name: SimpleLazyObject(partial(operator.getitem, ergebnis, name))
+                for name in ("form", "suche", "page", "facetten", "karte")
+            },
             "gefiltert": any(v for k, v in request.GET.items() if k not in ("sprache", "page")),
+            "fragment": stand.fragment_key(
+                sprache, urlencode(sorted(request.GET.lists()), doseq=True)
+            ),
+            "ttl": stand.TTL,
         }
         return _antwort(render(request, "wegweiser/angebot_list.html", context), sprache)
 
@@ -110,5 +176,9 @@ def angebot_detail(request: HttpRequest, uuid) -> HttpResponse:
         if angebot is None:
             raise Http404(_("Dieses Angebot gibt es im Wegweiser nicht (mehr)."))
         _darstellen(angebot, sprache, selectors.markieren_vor(now))
-        context = {**_context(request, sprache), "angebot": angebot}
+        context = {
+            **_context(request, sprache),
+            "angebot": angebot,
+            "zurueck": reverse("wegweiser:angebot-list") + _such_query(request),
+        }
         return _antwort(render(request, "wegweiser/angebot_detail.html", context), sprache)

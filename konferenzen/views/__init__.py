@@ -15,6 +15,10 @@ from netzwerk.access import get_object_for_user
 
 from ..models import Anmeldung, Veranstaltung
 
+# How long a fragment cached under a fingerprint of its rows (selectors.fingerprint) is kept:
+# any change of the rows gives a new key, so this only bounds the memory of old ones.
+FRAGMENT_TTL = 3600
+
 
 def verwaltet(view=None, *, perm: str = "konferenzen.manage_veranstaltung"):
     """For those who manage the event (konferenzen.manage_veranstaltung, or the `perm` given:

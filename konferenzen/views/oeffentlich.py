@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from akteure.selectors import organisation_of_user
@@ -15,18 +16,25 @@ from netzwerk.access import get_object_for_user, require_perm
 from .. import einlass, ical, selectors, services
 from ..forms import AnmeldungForm, DelegierteFormSet
 from ..models import Anmeldung, Einladung, Kalenderabo, Veranstaltung
-from . import announce, announce_colleagues
+from . import FRAGMENT_TTL, announce, announce_colleagues
 
 
 def veranstaltung_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events; ?vergangen=1 the past ones (with their minutes), newest first."""
     past = request.GET.get("vergangen") == "1"
+    veranstaltungen = selectors.veranstaltungen_visible_to(request.user, past=past)
+    # The list is cached under the checksum of the very rows it shows (the database computes it
+    # while it counts the seats): whoever sees the same rows shares it, any change draws it
+    # again, and its events are read only then.
+    stand = selectors.fingerprint(veranstaltungen.values(*selectors.LISTE_FELDER)[:100])
     return render(
         request,
         "konferenzen/veranstaltung_list.html",
         {
-            "veranstaltungen": selectors.veranstaltungen_visible_to(request.user, past=past)[:100],
+            "veranstaltungen": veranstaltungen[:100],
             "vergangen": past,
+            "fragment": f"{stand}:{get_language()}:{past}",
+            "ttl": FRAGMENT_TTL if stand else 0,
         },
     )
 

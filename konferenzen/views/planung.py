@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from foren.models import Forum
+from foren.services import stand_erneuern
 from netzwerk.rules import is_koordination
 
 from .. import einladungen, planung, selectors
@@ -88,6 +89,7 @@ def veranstaltung_create(request: HttpRequest) -> HttpResponse:
                     vorlage=vorlage, einheit=data["wiederholung"], abstand=data["abstand"],
                     anzahl=data["anzahl"], by=request.user,
                 )  # fmt: skip
+                stand_erneuern()  # a series is written at once, without signals; forums show it
             else:
                 created = [planung.veranstaltung_save(veranstaltung=vorlage, by=request.user)[0]]
             if data.get("mitglieder_einladen"):

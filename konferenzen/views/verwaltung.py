@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from netzwerk.exports import export_format, lokalzeit, table_response
@@ -19,7 +19,7 @@ from netzwerk.text import schreibweisen_regex
 from .. import einladungen, selectors, services
 from ..forms import EinladungVersandForm
 from ..models import Anmeldung, Veranstaltung, Versand
-from . import verwaltet
+from . import FRAGMENT_TTL, verwaltet
 
 STATUS_FILTER = {"aktiv": Anmeldung.AKTIV, **{s.value: (s.value,) for s in Anmeldung.Status}}
 
@@ -69,6 +69,11 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
                 for a in anmeldungen
             ),
         )
+    begonnen = veranstaltung.start <= timezone.now()
+    # The table is cached under the checksum of the rows it shows (selectors.fingerprint): any
+    # change of a registration, however made, draws it again; its rows are read only then. It
+    # holds no CSRF token (the buttons send the one form above it), so organisers share it.
+    stand = selectors.anmeldungen_fingerprint(anmeldungen)
     return render(
         request,
         "konferenzen/verwaltung/anmeldung_list.html",
@@ -80,7 +85,9 @@ def anmeldung_list(request: HttpRequest, veranstaltung: Veranstaltung) -> HttpRe
             "q": q,
             "zahlen": selectors.zahlen(veranstaltung),
             "gruppen": selectors.arbeitsgruppen_of(veranstaltung),
-            "begonnen": veranstaltung.start <= timezone.now(),
+            "begonnen": begonnen,
+            "fragment": f"{stand}:{get_language()}:{veranstaltung.pk}:{status}:{begonnen}",
+            "ttl": FRAGMENT_TTL if stand else 0,
         },
     )
 

@@ -10,6 +10,7 @@ concepts, public forums, no needs, no entered milestones, not who asked for it.
 A constant number of queries per section, whatever the size of the network.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +20,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from akteure import bedarf as akteure_bedarf
 from akteure.selectors import angebote_neu, organisationen_neu, praeventionskette
 from foren.selectors import bedarfe_top, foren_count, foren_kennzahlen
 from konferenzen.selectors import (
@@ -32,6 +34,7 @@ from ..konzepte.models import Konzept, Massnahme
 from ..konzepte.selectors import massnahmen_baum
 from ..konzepte.zeitleiste import zeitleiste
 from ..pdf import SCHRIFTEN
+from ..sozialmonitoring.diagramme import verlaeufe_gezeichnet
 from . import diagramme
 from .models import Sachstandsbericht
 
@@ -172,6 +175,41 @@ def _praeventionskette(bericht, zeitraum: Zeitraum, now) -> dict:
     }
 
 
+def _bedarf(bericht, zeitraum: Zeitraum, now) -> dict:
+    """Need beside the public offers per Sozialraum (issue 19): the page's table in rank order,
+    its map and each need indicator's trend. The pictures go to the PDF as images of their own
+    (`bilder`), each with its text alternative; the figures stand in the tables."""
+    if bericht.oeffentlich:
+        # The statistics office's figures are for approved accounts (netzwerk.read_indikatoren),
+        # not for everybody: a public report leaves them out and says so.
+        return {"oeffentlich": True}
+    daten = akteure_bedarf.bedarf_je_sozialraum(user=AnonymousUser())
+    karte = akteure_bedarf.bedarf_karte(daten, link=lambda s: "#")
+    # The map's labels in the report's own typeface, embedded like the rest of its text.
+    karte = re.sub(r'font-family="[^"]*"', 'font-family="Source Sans Pro"', karte)
+    # The labels' white halo is drawn below the letters by paint-order, which WeasyPrint does not
+    # know: it would paint over them. On paper the black letters stand on the light fills alone.
+    karte = re.sub(r' stroke="#ffffff" stroke-width="[^"]*" paint-order="stroke"', "", karte)
+    bilder = {"bedarf-karte.svg": karte.encode()}
+    verlaeufe = verlaeufe_gezeichnet(daten.indikatoren, schrift="Source Sans Pro")
+    for v in verlaeufe:
+        v["bild"] = f"verlauf-{v['indikator'].pk}.svg" if v["diagramm"] else ""
+        if v["bild"]:
+            bilder[v["bild"]] = str(v["diagramm"]).encode()
+    tabelle = akteure_bedarf.tabelle(daten, "rang")
+    kopf = [
+        (f"{tabelle.gruppen[sp.gruppe][0]}: " if sp.gruppe is not None else "") + str(sp.label)
+        for sp in tabelle.spalten
+    ]
+    return {
+        "kopf": list(zip(kopf, (sp.hinweis for sp in tabelle.spalten), strict=True)),
+        "tabelle": tabelle,
+        "verlaeufe": verlaeufe,
+        "mindestzahl": settings.SOZIALMONITORING_MINDESTZAHL,
+        "bilder": bilder,
+    }
+
+
 def _neue_akteure(bericht, zeitraum: Zeitraum, now) -> dict:
     organisationen = list(organisationen_neu(anfang=zeitraum.anfang, ende=zeitraum.ende))
     angebote = list(angebote_neu(anfang=zeitraum.anfang, ende=zeitraum.ende, nur_oeffentlich=True))
@@ -247,6 +285,7 @@ BAUSTEINE = {
     Abschnitt.VERANSTALTUNGEN: _veranstaltungen,
     Abschnitt.MASSNAHMEN: _massnahmen,
     Abschnitt.PRAEVENTIONSKETTE: _praeventionskette,
+    Abschnitt.BEDARF: _bedarf,
     Abschnitt.NEUE_AKTEURE: _neue_akteure,
     Abschnitt.AUSBLICK: _ausblick,
 }
@@ -262,7 +301,10 @@ def bericht_inhalt(bericht: Sachstandsbericht, *, now: datetime) -> dict:
     if Abschnitt.ZUSAMMENFASSUNG in gewaehlt:
         daten[str(Abschnitt.ZUSAMMENFASSUNG)] = {"kennzahlen": _zusammenfassung(daten)}
     labels = dict(Abschnitt.choices)
+    # The sections' pictures, by name, for render_pdf (each section keeps its own names).
+    bilder = {name: b for teil in daten.values() for name, b in teil.pop("bilder", {}).items()}
     return {
+        "bilder": bilder,
         "bericht": bericht,
         "portal_name": settings.PORTAL_NAME,
         "schriften": SCHRIFTEN,

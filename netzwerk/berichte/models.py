@@ -25,6 +25,7 @@ class Sachstandsbericht(models.Model):
         VERANSTALTUNGEN = "veranstaltungen", _("Veranstaltungen und Teilnahme")
         MASSNAHMEN = "massnahmen", _("Maßnahmen und Fortschritt")
         PRAEVENTIONSKETTE = "praeventionskette", _("Präventionskette und Lücken")
+        BEDARF = "bedarf", _("Bedarf und Angebote nach Sozialraum")
         NEUE_AKTEURE = "neue_akteure", _("Neue Organisationen und Angebote")
         AUSBLICK = "ausblick", _("Ausblick")
 

@@ -118,7 +118,9 @@ def bericht_render(*, bericht_id: int, now=None) -> str:
         with translation.override(bericht.sprache or settings.LANGUAGE_CODE):
             context = _schnappschuss(bericht, now)
             _step(bericht, "satz")
-            pdf = render_pdf("pdf/sachstandsbericht.html", context)
+            pdf = render_pdf(
+                "pdf/sachstandsbericht.html", context, bilder=context.pop("bilder", {})
+            )
         _step(bericht, "ablage")
         sha256 = hashlib.sha256(pdf).hexdigest()
         # The whole file is written before the row points to it; a crash in between leaves an

@@ -233,8 +233,10 @@ class MassnahmeForm(forms.ModelForm):
             "progress",
             "bedarfe",
             "angebote",
+            "sozialraeume",
         ]
         labels = {
+            "sozialraeume": _("Sozialräume, an die sie sich richtet"),
             "title": _("Titel"),
             "organisationen": _("Verantwortliche Organisationen"),
             "bedarfe": _("Beantwortet diese Bedarfe aus den Foren"),
@@ -243,6 +245,9 @@ class MassnahmeForm(forms.ModelForm):
         help_texts = {
             "organisationen": _("Ihre freigegebenen Partner schreiben Fortschrittsnotizen."),
             "forum": _("Die Moderation dieses Forums schreibt Fortschrittsnotizen."),
+            "sozialraeume": _(
+                "Die Maßnahmenseite zeigt neben ihr die Bedarfsindikatoren dieser Sozialräume."
+            ),
         }
         error_messages = {
             "title": {"required": _("Bitte geben Sie der Maßnahme einen Titel.")},
@@ -256,6 +261,7 @@ class MassnahmeForm(forms.ModelForm):
             "organisationen": forms.CheckboxSelectMultiple,
             "bedarfe": forms.CheckboxSelectMultiple,
             "angebote": forms.CheckboxSelectMultiple,
+            "sozialraeume": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, konzept: Konzept, **kwargs):
@@ -283,6 +289,9 @@ class MassnahmeForm(forms.ModelForm):
             "title", "organisation__name", "pk"
         )
         angebote.label_from_instance = lambda a: f"{a.title} ({a.organisation.name})"
+        raeume = self.fields["sozialraeume"]
+        gewaehlte = self.instance.sozialraeume.values("pk") if self.instance.pk else []
+        raeume.queryset = raeume.queryset.filter(Q(active=True) | Q(pk__in=gewaehlte))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's form has its token
@@ -304,6 +313,7 @@ class MassnahmeForm(forms.ModelForm):
                 Div("progress", css_class="col-sm-6"),
                 css_class="row",
             ),
+            Field("sozialraeume", wrapper_class=liste),
             Field("bedarfe", wrapper_class=liste),
             Field("angebote", wrapper_class=liste),
         )

@@ -187,6 +187,7 @@ def _massnahme_form(
                 organisationen=form.cleaned_data["organisationen"],
                 bedarfe=form.cleaned_data["bedarfe"],
                 angebote=form.cleaned_data["angebote"],
+                sozialraeume=form.cleaned_data["sozialraeume"],
                 changed=form.changed_data if massnahme else None,
             )
         except ValidationError as error:

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -159,10 +161,12 @@ class Kapitel(models.Model):
 
     @property
     def html(self):
-        """The text as sanitised HTML, kept in the cache per version: a version never changes,
-        and rendering a long concept's Markdown is most of its page's time (bench/konzept.py)."""
+        """The text as sanitised HTML, kept in the cache under the digest of the text: rendering a
+        long concept's Markdown is most of its page's time (bench/konzept.py). Not under the
+        chapter's version, which a restored older backup hands out again for another text."""
+        digest = hashlib.md5(self.text.encode(), usedforsecurity=False).hexdigest()
         return cache.get_or_set(
-            f"netzwerk:kapitel:{self.pk}:{self.version}:html",
+            f"netzwerk:kapitel:html:{digest}",
             lambda: render_markdown(self.text, top=3),
             timeout=30 * 86_400,
         )
@@ -288,6 +292,10 @@ class Massnahme(models.Model):
         _("Fortschritt in Prozent"), default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )  # fmt: skip
+    # The districts it targets: the measures page shows their need indicators beside it.
+    sozialraeume = models.ManyToManyField(
+        "netzwerk.Sozialraum", verbose_name=_("Sozialräume"), blank=True, related_name="+"
+    )
     # What it answers and what it creates: the forums' needs and the registry's offers.
     bedarfe = models.ManyToManyField(
         "foren.Beitrag", verbose_name=_("beantwortet Bedarfe"), blank=True, related_name="+"

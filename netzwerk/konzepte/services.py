@@ -496,7 +496,7 @@ def ziel_delete(*, ziel: Ziel) -> None:
 
 
 MASSNAHME_FIELDS = ["ziel", "title", "description", "forum", "start", "end", "status", "progress"]
-MASSNAHME_LINKS = ["organisationen", "bedarfe", "angebote"]
+MASSNAHME_LINKS = ["organisationen", "bedarfe", "angebote", "sozialraeume"]
 
 
 @transaction.atomic
@@ -506,6 +506,7 @@ def massnahme_save(
     organisationen: Iterable,
     bedarfe: Iterable,
     angebote: Iterable,
+    sozialraeume: Iterable | None = None,
     changed: Collection[str] | None = None,
 ) -> Massnahme:
     """Create a measure, or write the fields of one that `changed` names (a form's changed_data;
@@ -543,9 +544,14 @@ def massnahme_save(
             fields.append("position")
         if fields:
             massnahme.save(update_fields=fields)
-    links = {"organisationen": organisationen, "bedarfe": bedarfe, "angebote": angebote}
+    links = {
+        "organisationen": organisationen,
+        "bedarfe": bedarfe,
+        "angebote": angebote,
+        "sozialraeume": sozialraeume,  # None: as they are
+    }
     for name, objects in links.items():
-        if name in changed:
+        if name in changed and objects is not None:
             getattr(massnahme, name).set(objects)
     return massnahme
 

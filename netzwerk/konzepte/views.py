@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import get_object_for_user, require_perm
+from ..fragmente import fragmente
 from ..rules import is_approved
 from ..verlauf import verlauf
 from . import selectors, services
@@ -77,25 +78,74 @@ def _konzept(request, slug: str, perm: str = "netzwerk.read_konzept") -> Konzept
     return get_object_for_user(request, Konzept.objects.select_related("gremium"), perm, slug=slug)
 
 
+# What a viewer may do in a chapter: part of its fragment's key.
+SICHT_FLAGS = ("kommentare_sichtbar", "kommentieren", "bearbeiten", "edit")
+
+
+def _name(user) -> str | None:
+    return None if user is None else str(user.display_name)
+
+
+def _gezeigt(k, kommentare: tuple) -> tuple:
+    """What templates/netzwerk/konzepte/_kapitel.html shows of a chapter and its comments
+    (selectors.kommentare_kurz): the key of its fragment (netzwerk.fragmente). The version stands
+    for the text: every change of the text is a new version (the Markdown cache, Kapitel.html,
+    relies on the same), so the text is read only to draw."""
+    return (
+        k.pk, k.nummer, k.ueberschrift, k.version, k.updated_at, _name(k.updated_by), kommentare,
+    )  # fmt: skip
+
+
+def _zum_zeichnen(kontexte: list[dict]) -> None:
+    """What only drawing a chapter needs, for the chapters about to be drawn: their texts and
+    their comments as objects, in two queries (the cached ones need neither)."""
+    kapitel = {c["k"].pk: c["k"] for c in kontexte}
+    for pk, text in Kapitel.objects.filter(pk__in=kapitel).values_list("pk", "text"):
+        kapitel[pk].text = text
+    for pk, kommentare in selectors.kommentare_je_kapitel(kapitel).items():
+        kapitel[pk].kommentar_liste = kommentare
+
+
 def konzept_detail(request: HttpRequest, slug: str) -> HttpResponse:
     konzept = _konzept(request, slug)
     edit = request.user.has_perm(EDIT)
     offen = not konzept.frozen and konzept.archived_at is None
+    kapitel = selectors.kapitel_liste(konzept, ohne_text=True)
+    kurz = selectors.kommentare_kurz(kapitel)
+    sicht = {
+        "konzept": konzept,
+        "kommentare_sichtbar": is_approved(request.user),
+        "kommentieren": request.user.has_perm("netzwerk.comment_konzept", konzept),
+        "bearbeiten": request.user.has_perm("netzwerk.write_kapitel", konzept),
+        "edit": edit,
+    }
+    # Each chapter drawn once per content and viewer (netzwerk.fragmente): the page was 324 KB
+    # of HTML, and drawing it most of its time (bench/konzept.py).
+    flags = (konzept.slug, *(bool(sicht[f]) for f in SICHT_FLAGS))
+    antwort_form = AntwortForm()
+    for k, html in zip(
+        kapitel,
+        fragmente(
+            request,
+            "netzwerk/konzepte/_kapitel.html",
+            (
+                ({**sicht, "k": k, "antwort_form": antwort_form}, (flags, *_gezeigt(k, kurz[k.pk])))
+                for k in kapitel
+            ),
+            vorbereiten=_zum_zeichnen,
+        ),
+        strict=True,
+    ):
+        k.fragment = html
     return render(
         request,
         "netzwerk/konzepte/konzept_detail.html",
         {
-            "konzept": konzept,
-            "kapitel": selectors.kapitel_liste(konzept, kommentare=True),
-            "kommentare_sichtbar": is_approved(request.user),
-            "kommentieren": request.user.has_perm("netzwerk.comment_konzept", konzept),
-            "bearbeiten": request.user.has_perm("netzwerk.write_kapitel", konzept),
+            **sicht,
+            "kapitel": kapitel,
             "gliedern": edit and offen,
-            "edit": edit,
             "offen": offen,
             "mitwirkende": list(konzept.mitwirkende.all()) if edit else [],
-            "kommentar_form": KommentarForm(),
-            "antwort_form": AntwortForm(),
             "kapitel_form": KapitelNeuForm(),
             "beschluss_form": BeschlussForm(),
             "weiter": services.FOLGT.get(konzept.status),
@@ -451,10 +501,52 @@ def konzept_mitwirkende(request: HttpRequest, slug: str) -> HttpResponse:
 def massnahmen(request: HttpRequest, slug: str) -> HttpResponse:
     """The measures of a concept as a tree, progress rolled up to goals and focal points."""
     konzept = _konzept(request, slug)
-    return render(
-        request,
-        "netzwerk/konzepte/massnahmen.html",
-        {"konzept": konzept, "baum": selectors.massnahmen_baum(konzept)},
+    pflegen = request.user.has_perm(EDIT, konzept)
+    # The districts' need figures only for those who read the indicators (approved accounts):
+    # a decided concept's measures are public, the statistics office's figures are not.
+    zahlen = request.user.has_perm("netzwerk.read_indikatoren")
+    baum = selectors.massnahmen_baum(konzept, kennzahlen=zahlen)
+    sicht = {"konzept": konzept, "pflegen": pflegen}
+    for s, html in zip(
+        baum,
+        fragmente(
+            request,
+            "netzwerk/konzepte/_schwerpunkt.html",
+            (({**sicht, "s": s}, (konzept.slug, pflegen, *_gezeigt_baum(s))) for s in baum),
+        ),
+        strict=True,
+    ):
+        s.fragment = html
+    return render(request, "netzwerk/konzepte/massnahmen.html", {**sicht, "baum": baum})
+
+
+def _gezeigt_baum(s) -> tuple:
+    """What templates/netzwerk/konzepte/_schwerpunkt.html shows of a focal point, its goals and
+    their measures: the key of its fragment (netzwerk.fragmente)."""
+    return (
+        s.objekt.pk,
+        s.objekt.title,
+        s.progress,
+        tuple(
+            (
+                z.objekt.pk,
+                z.objekt.title,
+                z.progress,
+                tuple(
+                    (
+                        m.pk,
+                        m.title,
+                        m.status,
+                        m.progress,
+                        m.forum.name if m.forum else None,
+                        tuple(m.zustaendige),
+                        tuple((b.name, tuple(b.kennzahlen)) for b in m.bezirke),
+                    )
+                    for m in z.kinder
+                ),
+            )
+            for z in s.kinder
+        ),
     )
 
 

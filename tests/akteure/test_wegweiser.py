@@ -263,6 +263,42 @@ def test_a_shared_link_with_unknown_values_still_shows_the_rest(client, stadt):
     assert len(_titel(response)) == 4
 
 
+def test_back_to_the_search_returns_to_the_same_results(client, stadt):
+    """A parent who filtered, opened an offer and goes back finds the same results, page and
+    language: the result link carries the search, the offer's page leads back with it (and
+    with nothing else the address held)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    suche = {"alter": "4", "sozialraum": ["nord", "sued"], "kostenlos": "1", "sprache": "ar"}
+    liste = client.get(LIST, suche)
+    link = _href(liste.text, "Deutschkurs für Kinder")
+    teile = urlsplit(link)
+    assert teile.path == reverse("wegweiser:angebot-detail", kwargs={"uuid": stadt.kurs.uuid})
+    assert parse_qs(teile.query) == {k: v if isinstance(v, list) else [v] for k, v in suche.items()}
+
+    detail = client.get(f"{link}&fremd=1&utm_source=x&q={'x' * 101}")
+    assert detail.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in detail.text  # still the page in Arabic
+    zurueck = _href(detail.text, "العودة إلى البحث")
+    teile = urlsplit(zurueck)
+    assert teile.path == LIST
+    assert parse_qs(teile.query) == parse_qs(urlsplit(link).query)
+    assert _titel(client.get(zurueck)) == _titel(liste)
+
+    # Without a search the way back is the plain guide.
+    assert _href(client.get(_detail(stadt.kurs)).text, "Zurück zur Suche") == LIST
+
+
+def _href(html: str, text: str) -> str:
+    """The address of the one link whose text is `text`."""
+    import re
+    from html import unescape
+
+    treffer = re.findall(rf'<a\b[^>]*\bhref="([^"]*)"[^>]*>\s*{re.escape(text)}\s*</a>', html)
+    assert len(treffer) == 1, treffer
+    return unescape(treffer[0])
+
+
 def _queries(client, params) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(LIST, params).status_code == 200
@@ -283,7 +319,28 @@ def test_the_query_count_does_not_grow_with_the_results(
     with django_assert_max_num_queries(few):
         response = client.get(LIST, params)
     assert len(response.context["page"].object_list) == 20
-    assert few <= 20
+    # Vocabularies, facet statement, the page's rows, their phases and times, the map.
+    assert few <= 5
+
+
+def test_a_result_shows_its_phases_in_their_order_an_inactive_one_too_and_its_times(client, stadt):
+    Angebot.objects.filter(pk=stadt.spiele.pk).update(cost="ermaessigt", barrierefrei=True)
+    stadt.spiele.lebensphasen.set([stadt.schule, stadt.krippe, stadt.kita])
+    Lebensphase.objects.filter(pk=stadt.krippe.pk).update(active=False)
+    Angebotszeit.objects.create(angebot=stadt.spiele, wochentag=0, beginn=time(9), ende=time(10))
+    Angebotszeit.objects.create(angebot=stadt.spiele, wochentag=1, beginn=time(9), ende=time(10))
+    response = client.get(LIST, {"q": "Sprachspiele"})
+    assert [o.value for o in response.context["facetten"]["lebensphasen"].options] == [
+        "kita", "grundschule"
+    ]  # fmt: skip
+    treffer = response.text.split('class="card mb-2 treffer"')[1]
+    phasen = "0-3 Jahre, 3-6 Jahre (Kita), 6-10 Jahre (Grundschule)"
+    assert f"{phasen} · Beitrag, Ermäßigung möglich · barrierefrei</p>" in treffer
+    assert "Montag 09:00–10:00; Dienstag 09:00–10:00; Dienstag 15:00–16:00</p>" in treffer
+    assert "Familienzentrum Nord · Süd</p>" in treffer  # the offer's district, not its owner's
+    assert f'href="/wegweiser/{stadt.spiele.uuid}/?q=Sprachspiele"' in treffer  # with the search
+    turkish = client.get(LIST, {"q": "Sprachspiele", "sprache": "tr"}).text
+    assert "Pazartesi 09:00–10:00" in turkish and "Pazartesi (" in turkish
 
 
 def test_pages_follow_the_title_order_and_a_page_out_of_range_gives_the_last(client, stadt):

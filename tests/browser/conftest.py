@@ -73,11 +73,61 @@ def login_as(page, live_server):
 @pytest.fixture
 def axe(page):
     """Run axe-core (WCAG 2.2 A and AA, with the target-size rule) on the current page; return
-    the violations."""
+    the violations.
+
+    A click returns once the navigation it starts has been requested, not once the next page is
+    there: axe waits for a navigation of the main frame that has started and not yet loaded, so
+    it checks the page the click leads to and is not injected into a document being replaced."""
     if not AXE.exists():
         pytest.skip("axe-core fehlt (npm ci im Projektordner).")
+    from playwright.sync_api import Error as PlaywrightError
+
+    unterwegs = []  # the main frame's navigation requests since its last load
+
+    def gestartet(request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            unterwegs.append(request)
+
+    def beantwortet(response) -> None:
+        if response.request in unterwegs and response.status in (204, 205):
+            unterwegs.remove(response.request)  # no new document comes
+
+    def gescheitert(request) -> None:
+        if request in unterwegs:
+            unterwegs.remove(request)
+
+    page.on("request", gestartet)
+    page.on("response", beantwortet)
+    page.on("requestfailed", gescheitert)
+    page.on("load", lambda _page: unterwegs.clear())
+    page.on("download", lambda _download: unterwegs.clear())
 
     def check() -> list[str]:
+        versuche = 3
+        while True:
+            if unterwegs:  # a page that does not load in time is a failure, not a skip
+                with page.expect_event("load", timeout=15_000):
+                    pass
+            page.wait_for_load_state("load")
+            adresse = page.url
+            try:
+                violations = _axe_run()
+            except PlaywrightError as error:
+                # The document went away under the script: a navigation was still on its way.
+                versuche -= 1
+                if not versuche or not any(
+                    text in str(error)
+                    for text in ("Execution context was destroyed", "reading 'appendChild'")
+                ):
+                    raise
+                continue
+            if not (unterwegs or page.url != adresse):
+                return violations
+            # A navigation began while axe ran: check the page it leads to.
+            versuche -= 1
+            assert versuche, f"axe: die Seite wechselt ständig ({adresse} -> {page.url})"
+
+    def _axe_run() -> list[str]:
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(
             """async () => {

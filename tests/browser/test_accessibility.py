@@ -5,6 +5,7 @@ request, a form sent back with errors, the keyboard's way past the menu, the err
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,7 @@ def test_a_form_with_errors_stays_accessible(page, live_server, welt, axe):
     page.get_by_role("button", name="Rückmeldung senden").click()
     # The error beside its field and in the summary at the top, which has the focus and whose
     # link leads to the field (templates/_form_fehler.html).
-    assert page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.", exact=True).is_visible()
+    expect(page.get_by_text("Bitte gültige E-Mail-Adresse eingeben.", exact=True)).to_be_visible()
     summary = page.locator(".fehleruebersicht")
     assert summary.evaluate("el => el === document.activeElement")
     summary.get_by_role("link", name="E-Mail-Adresse").click()

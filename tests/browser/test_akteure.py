@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -25,17 +26,19 @@ def test_a_partner_edits_an_offer_and_confirms_it(page, live_server, welt, axe):
     page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="Sprachspiele").click()
-    assert page.get_by_text("nicht mehr bestätigt").first.is_visible()
+    expect(page.get_by_text("nicht mehr bestätigt").first).to_be_visible()
     assert axe() == []
     page.get_by_role("button", name="Angebot ist aktuell").click()
-    assert page.get_by_text("als aktuell bestätigt").is_visible()
-    assert not page.get_by_text("seit dem").is_visible()
+    expect(page.get_by_text("als aktuell bestätigt")).to_be_visible()
+    expect(page.get_by_text("seit dem")).to_be_hidden()
     page.get_by_role("link", name="Bearbeiten").click()
     page.get_by_label("Titel").fill("Sprachspiele für Vierjährige")
     page.get_by_label("3-6 Jahre (Kita)").check()
     page.get_by_label("Sprache und Bildung").check()
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_role("heading", name="Sprachspiele für Vierjährige", exact=True).is_visible()
+    expect(
+        page.get_by_role("heading", name="Sprachspiele für Vierjährige", exact=True)
+    ).to_be_visible()
     assert Angebot.objects.get(pk=welt.angebot_public.pk).title == "Sprachspiele für Vierjährige"
 
 
@@ -68,7 +71,9 @@ def test_directory_map_and_import_preview_are_accessible(page, live_server, welt
     )
     page.get_by_role("button", name="Hochladen und prüfen").click()
     page.get_by_role("button", name="Prüfen").click()
-    assert page.get_by_text("Typ „Unbekannt“ ist unbekannt").is_visible()
+    # The check runs as a task and the page polls for its result: wait for it (is_visible()
+    # looked once, and under a loaded CI machine before the first poll had answered).
+    expect(page.get_by_text("Typ „Unbekannt“ ist unbekannt")).to_be_visible(timeout=15_000)
     violations += axe()
     page.goto(
         f"{live_server.url}{reverse('akteure:organisation-edit', kwargs={'slug': 'kita-wolke'})}"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,6 @@ def test_a_coordinator_watches_the_report_being_rendered_and_downloads_it(
     the worker once the page waits, pausing at each step until the browser, polling by itself,
     shows it."""
     from django.utils import timezone
-    from playwright.sync_api import expect
 
     from netzwerk import pdf
     from netzwerk.berichte import inhalt, services
@@ -75,7 +75,7 @@ def test_a_coordinator_watches_the_report_being_rendered_and_downloads_it(
     page.get_by_role("button", name="Bericht erstellen").click()
 
     expect(page.get_by_role("heading", name="Sachstandsbericht Nr. 1")).to_be_visible()
-    assert page.get_by_text("Bericht Nr. 1 wird erstellt.").is_visible()
+    expect(page.get_by_text("Bericht Nr. 1 wird erstellt.")).to_be_visible()
     expect(page.get_by_text("Wartet auf den Hintergrunddienst …")).to_be_visible()
     violations += axe()
     # Gone if the page were loaded again: the updates below must come from polling alone.
@@ -117,11 +117,11 @@ def test_a_coordinator_watches_the_report_being_rendered_and_downloads_it(
     page.reload()  # the public link's section is not part of the polled status
     violations += axe()
     page.get_by_role("button", name="Öffentlichen Link erzeugen").click()
-    assert page.get_by_text("Der Bericht hat jetzt einen öffentlichen Link.").is_visible()
-    assert page.locator("a[href*='/berichte/oeffentlich/']").is_visible()
+    expect(page.get_by_text("Der Bericht hat jetzt einen öffentlichen Link.")).to_be_visible()
+    expect(page.locator("a[href*='/berichte/oeffentlich/']")).to_be_visible()
     violations += axe()
     page.get_by_role("link", name="Sachstandsberichte").click()
-    assert page.get_by_role("link", name="Bericht Nr. 1 herunterladen").is_visible()
+    expect(page.get_by_role("link", name="Bericht Nr. 1 herunterladen")).to_be_visible()
     violations += axe()
     assert violations == [], "\n".join(violations)
 
@@ -153,10 +153,10 @@ def test_a_committee_member_finds_the_report_on_the_dashboard_and_no_other_commi
     login_as(welt.users["gremium"])
     page.goto(f"{live_server.url}{reverse('netzwerk:dashboard')}")
     section = page.get_by_role("region", name="Für Ihr Gremium")
-    assert section.get_by_text("Sie sind Mitglied in: Jugendhilfeausschuss.").is_visible()
+    expect(section.get_by_text("Sie sind Mitglied in: Jugendhilfeausschuss.")).to_be_visible()
     violations += axe()
     section.get_by_role("link", name=re.compile(r"^Sachstandsbericht Nr\. 1: Jugendhilfe")).click()
-    assert page.get_by_role("heading", name="Sachstandsbericht Nr. 1").is_visible()
+    expect(page.get_by_role("heading", name="Sachstandsbericht Nr. 1")).to_be_visible()
     assert page.get_by_role("button", name="Öffentlichen Link erzeugen").count() == 0
     violations += axe()
     text = _pdf_text(_download(page, "Bericht Nr. 1 herunterladen (PDF)"))
@@ -165,9 +165,9 @@ def test_a_committee_member_finds_the_report_on_the_dashboard_and_no_other_commi
     login_as(fremd)
     page.goto(f"{live_server.url}{reverse('netzwerk:dashboard')}")
     section = page.get_by_role("region", name="Für Ihr Gremium")
-    assert section.get_by_text(
-        "Noch liegt kein Sachstandsbericht für Ihre Gremien vor."
-    ).is_visible()
+    expect(
+        section.get_by_text("Noch liegt kein Sachstandsbericht für Ihre Gremien vor.")
+    ).to_be_visible()
     assert section.get_by_role("link", name=re.compile("Nr. 1")).count() == 0
     response = page.goto(f"{live_server.url}{bericht.get_absolute_url()}")
     assert response.status == 404

@@ -3,6 +3,7 @@ axe-core checks forum list, forum page, collection, voting view and the moderato
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -22,24 +23,26 @@ def test_a_partner_joins_a_forum_and_adds_a_bedarf(page, live_server, welt, logi
     login_as(partner)
     page.goto(f"{live_server.url}{reverse('foren:forum-list')}")
     violations += axe()
+    vorher = page.url
     page.get_by_role("link", name="Forum Offen").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     page.get_by_label("Nachricht an die Moderation (freiwillig)").fill("Wir bringen die OGS ein.")
     page.get_by_role("button", name="Mitgliedschaft anfragen").click()
-    assert page.get_by_text("Ihre Anfrage ist bei der Moderation").is_visible()
+    expect(page.get_by_text("Ihre Anfrage ist bei der Moderation")).to_be_visible()
     assert Beitrittsanfrage.objects.filter(user=partner, status="offen").exists()
 
     login_as(welt.users["moderation"])
     page.goto(f"{live_server.url}{reverse('foren:mitglied-list', args=[forum.slug])}")
-    assert page.get_by_text("Wir bringen die OGS ein.").is_visible()
+    expect(page.get_by_text("Wir bringen die OGS ein.")).to_be_visible()
     violations += axe()
     page.get_by_label("Nachricht an die Person (freiwillig)").fill("Willkommen!")
     page.get_by_role("button", name="Aufnehmen").click()
-    assert page.get_by_text("ist jetzt Mitglied").is_visible()
+    expect(page.get_by_text("ist jetzt Mitglied")).to_be_visible()
 
     login_as(partner)
     page.goto(f"{live_server.url}{forum.get_absolute_url()}")
-    assert page.get_by_text("Sie sind Mitglied seit").is_visible()
+    expect(page.get_by_text("Sie sind Mitglied seit")).to_be_visible()
     page.get_by_role("link", name="Beitrag eintragen").first.click()
     page.get_by_label("Bedarf").check()
     page.get_by_label("Titel").fill("Hausaufgabenhilfe für Seiteneinsteiger")
@@ -47,14 +50,16 @@ def test_a_partner_joins_a_forum_and_adds_a_bedarf(page, live_server, welt, logi
     page.get_by_label("6-10 Jahre (Grundschule)").check()
     violations += axe()
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_role("heading", name="Hausaufgabenhilfe für Seiteneinsteiger").is_visible()
-    assert page.locator(".beitrag-text strong", has_text="Plätze").is_visible()
+    expect(
+        page.get_by_role("heading", name="Hausaufgabenhilfe für Seiteneinsteiger")
+    ).to_be_visible()
+    expect(page.locator(".beitrag-text strong", has_text="Plätze")).to_be_visible()
     beitrag = Beitrag.objects.get(title="Hausaufgabenhilfe für Seiteneinsteiger")
     assert beitrag.art == "bedarf" and beitrag.author == partner
     violations += axe()
 
     page.goto(f"{live_server.url}{reverse('foren:beitrag-list', args=[forum.slug])}?art=bedarf")
-    assert page.get_by_role("link", name="Hausaufgabenhilfe für Seiteneinsteiger").is_visible()
+    expect(page.get_by_role("link", name="Hausaufgabenhilfe für Seiteneinsteiger")).to_be_visible()
     violations += axe()
 
     runde = abstimmung_open(
@@ -69,16 +74,14 @@ def test_a_partner_joins_a_forum_and_adds_a_bedarf(page, live_server, welt, logi
     violations += axe()
     page.get_by_label("Bedarf: Hausaufgabenhilfe für Seiteneinsteiger").fill("3")
     page.get_by_role("button", name="Punkte speichern").click()
-    assert (
-        page.locator(".fehleruebersicht")
-        .get_by_text("Höchstens 2 Punkte auf einen Beitrag.")
-        .is_visible()
-    )
+    expect(
+        page.locator(".fehleruebersicht").get_by_text("Höchstens 2 Punkte auf einen Beitrag.")
+    ).to_be_visible()
     violations += axe()
     page.get_by_label("Bedarf: Hausaufgabenhilfe für Seiteneinsteiger").fill("2")
     page.get_by_label("Bedarf: Schwimmkurse").fill("1")
     page.get_by_role("button", name="Punkte speichern").click()
-    assert page.get_by_text("Ihre 3 von 3 Punkten sind gespeichert").is_visible()
+    expect(page.get_by_text("Ihre 3 von 3 Punkten sind gespeichert")).to_be_visible()
     assert violations == [], "\n".join(violations)
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,22 +28,28 @@ def test_a_partner_registers_and_cancels_and_the_waiting_list_moves_up(
     login_as(welt.users["partner"])
     page.goto(f"{live_server.url}{reverse('konferenzen:veranstaltung-list')}")
     violations += axe()
+    vorher = page.url
     page.get_by_role("link", name="Präventionskonferenz").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     page.get_by_label("Demokratie fördern (1 von 1 Plätzen frei)").check()
     page.get_by_label("Name auf der Teilnehmendenliste").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
-    assert page.get_by_text("Sie sind angemeldet. Die Bestätigung kommt per E-Mail.").is_visible()
+    expect(
+        page.get_by_text("Sie sind angemeldet. Die Bestätigung kommt per E-Mail.")
+    ).to_be_visible()
     mine = Anmeldung.objects.get(user=welt.users["partner"])
     assert mine.status == "bestaetigt"
     waiting, _ = anmeldung_create(veranstaltung=event, name="Wanda", email="wanda@test.example")
     assert waiting.status == "warteliste"
 
+    vorher = page.url
     page.get_by_role("link", name="Anmeldung ansehen oder absagen").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Absagen").click()
-    assert page.get_by_text("Ihre Anmeldung ist abgesagt.").is_visible()
+    expect(page.get_by_text("Ihre Anmeldung ist abgesagt.")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.status == "bestaetigt"
     assert violations == [], "\n".join(violations)
@@ -80,12 +87,14 @@ def test_an_invited_partner_registers_through_the_link_and_cancels_and_the_next_
     link = re.search(r"http\S+/einladung/\S+/", invitation.body_text).group(0)
     violations = []
     page.goto(live_server.url + link[link.index("/konferenzen/") :])
-    assert page.get_by_role("heading", name="Auftaktwerkstatt").is_visible()
+    expect(page.get_by_role("heading", name="Auftaktwerkstatt")).to_be_visible()
     violations += axe()
     page.get_by_label("Elternarbeit (1 von 1 Plätzen frei)").check()
     page.get_by_label("Organisation").fill("Familienzentrum Arche")
     page.get_by_role("button", name="Zusagen und anmelden").click()
-    assert page.get_by_text("Sie sind angemeldet. Die Bestätigung kommt per E-Mail.").is_visible()
+    expect(
+        page.get_by_text("Sie sind angemeldet. Die Bestätigung kommt per E-Mail.")
+    ).to_be_visible()
     violations += axe()
     frieda = Anmeldung.objects.get(email="frieda@test.example")
     assert frieda.status == "bestaetigt" and frieda.organisation_name == "Familienzentrum Arche"
@@ -100,7 +109,7 @@ def test_an_invited_partner_registers_through_the_link_and_cancels_and_the_next_
     page.goto(live_server.url + manage[manage.index("/konferenzen/") :])
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Absagen").click()
-    assert page.get_by_text("Ihre Anmeldung ist abgesagt.").is_visible()
+    expect(page.get_by_text("Ihre Anmeldung ist abgesagt.")).to_be_visible()
     wanda.refresh_from_db()
     assert wanda.status == "bestaetigt"
     assert Mail.objects.filter(
@@ -126,15 +135,15 @@ def test_the_coordinators_pages_of_an_event_pass_axe(page, live_server, welt, lo
     violations = []
     for name in ("anmeldung-list", "einladung-list", "tag", "nachbereitung"):
         page.goto(f"{live_server.url}{reverse(f'konferenzen:{name}', args=[event.pk])}")
-        assert page.get_by_role("heading", name="Netzwerktreffen").is_visible()
+        expect(page.get_by_role("heading", name="Netzwerktreffen")).to_be_visible()
         violations += axe()
     page.goto(f"{live_server.url}{reverse('konferenzen:einladung-list', args=[event.pk])}")
     page.get_by_label("eine Liste (einfügen oder hochladen)").check()
     page.get_by_label("Liste zum Einfügen").fill("Anna <anna@test.example>\nfalsch")
     page.get_by_role("button", name="Vorschau").click()
-    assert page.get_by_text("1 Person wird eingeladen.").is_visible()
+    expect(page.get_by_text("1 Person wird eingeladen.")).to_be_visible()
     violations += axe()
     page.get_by_role("button", name="1 Einladung senden").click()
-    assert page.get_by_text("1 Einladung wird versandt.").is_visible()
+    expect(page.get_by_text("1 Einladung wird versandt.")).to_be_visible()
     violations += axe()
     assert violations == [], "\n".join(violations)

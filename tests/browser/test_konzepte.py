@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, ax
     page.get_by_role("link", name="Präventionskonzept").click()
     page.get_by_label("Ihr Kommentar zu „Leitbild“").fill("Bitte „gesund aufwachsen“ ergänzen.")
     page.get_by_role("button", name="Kommentar senden").click()
-    assert page.get_by_text("Danke, Ihr Kommentar ist gespeichert.").is_visible()
+    expect(page.get_by_text("Danke, Ihr Kommentar ist gespeichert.")).to_be_visible()
     violations += axe()
     assert Kommentar.objects.get().author == welt.users["partner"]
 
@@ -39,7 +40,7 @@ def test_comment_edit_and_compare_versions(page, live_server, welt, login_as, ax
     violations += axe()
     page.get_by_role("button", name="Speichern").click()
     page.get_by_role("link", name=re.compile(r"^Versionen und Änderungen\W+Leitbild$")).click()
-    assert page.locator(".diff ins").first.inner_text().startswith("zurücklassen:")
+    expect(page.locator(".diff ins").first).to_have_text(re.compile(r"^zurücklassen:"))
     violations += axe()
     assert violations == [], "\n".join(violations)
 
@@ -65,7 +66,7 @@ def test_a_partner_notes_progress_on_their_measure(page, live_server, welt, logi
     page.get_by_label("Was ist passiert?").fill("Mit allen Kitas abgestimmt.")
     page.get_by_label("Fortschritt in Prozent").fill("70")
     page.get_by_role("button", name="Notiz speichern").click()
-    assert page.get_by_text("Die Notiz ist gespeichert.").is_visible()
+    expect(page.get_by_text("Die Notiz ist gespeichert.")).to_be_visible()
     violations += axe()
     massnahme.refresh_from_db()
     assert massnahme.progress == 70
@@ -95,30 +96,28 @@ def test_the_coordinator_enters_and_removes_a_milestone_on_the_timeline(
     login_as(welt.users["koordination"])
     violations = []
     page.goto(f"{live_server.url}{reverse('netzwerk:zeitleiste')}")
-    assert page.get_by_role(
-        "link", name=re.compile(r"^Integrationskonzept beschlossen")
-    ).is_visible()
-    assert page.get_by_role("link", name="Auftaktwerkstatt").is_visible()
+    expect(
+        page.get_by_role("link", name=re.compile(r"^Integrationskonzept beschlossen"))
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Auftaktwerkstatt")).to_be_visible()
     violations += axe()
     page.get_by_role("button", name="Eintragen").click()
-    assert (
-        page.locator(".fehleruebersicht")
-        .get_by_text("Bitte geben Sie an, was geschehen ist.")
-        .is_visible()
-    )
+    expect(
+        page.locator(".fehleruebersicht").get_by_text("Bitte geben Sie an, was geschehen ist.")
+    ).to_be_visible()
     violations += axe()
     page.get_by_label("Datum").fill("2023-08-15")
     page.get_by_role("textbox", name=re.compile(r"^Meilenstein")).fill("Lenkungskreis gegründet")
     page.get_by_label("Beschreibung").fill("Zwölf Träger, zwei Ämter.")
     page.get_by_label("Konzept").select_option(label="Integrationskonzept")
     page.get_by_role("button", name="Eintragen").click()
-    assert page.get_by_text("Der Meilenstein ist eingetragen.").is_visible()
+    expect(page.get_by_text("Der Meilenstein ist eingetragen.")).to_be_visible()
     jahr = page.get_by_role("region", name="2023")
-    assert jahr.get_by_role("link", name="Lenkungskreis gegründet").is_visible()
+    expect(jahr.get_by_role("link", name="Lenkungskreis gegründet")).to_be_visible()
     violations += axe()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Löschen (Lenkungskreis gegründet)").click()
-    assert page.get_by_text("„Lenkungskreis gegründet“ ist gelöscht.").is_visible()
+    expect(page.get_by_text("„Lenkungskreis gegründet“ ist gelöscht.")).to_be_visible()
     assert violations == [], "\n".join(violations)
 
 
@@ -141,18 +140,18 @@ def test_the_coordinator_removes_a_chapter_and_restores_it_on_the_outline(
     page.goto(f"{live_server.url}{reverse('netzwerk:konzept-gliederung', args=[konzept.slug])}")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=re.compile(r"^Kapitel löschen\W+Ausgangslage$")).click()
-    assert page.get_by_text("„Ausgangslage“ ist aus dem Konzept entfernt.").is_visible()
+    expect(page.get_by_text("„Ausgangslage“ ist aus dem Konzept entfernt.")).to_be_visible()
     entfernt = page.get_by_role("region", name="Entfernte Kapitel")
-    assert entfernt.get_by_text("Ausgangslage", exact=True).is_visible()
+    expect(entfernt.get_by_text("Ausgangslage", exact=True)).to_be_visible()
     assert page.get_by_label("Überschrift von Kapitel 1").input_value() == "Leitbild"
     violations += axe()
     entfernt.get_by_role("link", name=re.compile(r"^Versionen lesen\W+Ausgangslage$")).click()
-    assert page.get_by_role("heading", name="Versionen von „Ausgangslage“").is_visible()
-    assert page.get_by_text("aus dem Konzept entfernt").is_visible()
+    expect(page.get_by_role("heading", name="Versionen von „Ausgangslage“")).to_be_visible()
+    expect(page.get_by_text("aus dem Konzept entfernt")).to_be_visible()
     violations += axe()
     page.go_back()
     entfernt.get_by_role("button", name=re.compile(r"^Wiederherstellen\W+Ausgangslage$")).click()
-    assert page.get_by_text("„Ausgangslage“ ist wieder im Konzept, als Kapitel 2").is_visible()
+    expect(page.get_by_text("„Ausgangslage“ ist wieder im Konzept, als Kapitel 2")).to_be_visible()
     assert page.get_by_label("Überschrift von Kapitel 2").input_value() == "Ausgangslage"
     assert Kapitel.objects.filter(konzept=konzept).count() == 2
     violations += axe()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TOTP_SECRET
 from tests.factories import PASSWORD
@@ -26,9 +27,9 @@ def test_a_coordinator_logs_in_with_password_and_totp_and_reaches_the_dashboard(
     page.get_by_label(re.compile(r"^\s*Code")).fill(_current_code())
     page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("heading", name="Koordination").is_visible()
+    expect(page.get_by_role("heading", name="Koordination")).to_be_visible()
     page.get_by_role("button", name="Koordination").click()
-    assert page.get_by_role("link", name="Freigaben").is_visible()
+    expect(page.get_by_role("link", name="Freigaben")).to_be_visible()
 
 
 def test_a_wrong_totp_code_keeps_the_coordinator_out(page, live_server, welt):
@@ -40,8 +41,8 @@ def test_a_wrong_totp_code_keeps_the_coordinator_out(page, live_server, welt):
     wrong = str((int(_current_code()) + 1) % 1_000_000).zfill(6)
     page.get_by_label(re.compile(r"^\s*Code")).fill(wrong)
     page.get_by_role("button", name="Anmelden", exact=True).click()
+    expect(page.locator(".fehleruebersicht").get_by_text("Falscher Code")).to_be_visible()
     assert "/konto/2fa/authenticate/" in page.url
-    assert page.locator(".fehleruebersicht").get_by_text("Falscher Code").is_visible()
 
 
 def test_a_new_coordinator_is_led_to_set_up_totp_and_that_page_is_accessible(
@@ -57,7 +58,7 @@ def test_a_new_coordinator_is_led_to_set_up_totp_and_that_page_is_accessible(
     page.get_by_label("Passwort").fill(PASSWORD)
     page.locator("main").get_by_role("button").first.click()
     page.wait_for_url("**/konto/2fa/totp/activate/")
-    assert page.get_by_text("Authenticator").first.is_visible()
+    expect(page.get_by_text("Authenticator").first).to_be_visible()
     assert axe() == []
     page.goto(f"{live_server.url}/verwaltung/")
     assert page.url.endswith("/konto/2fa/totp/activate/")

@@ -6,6 +6,7 @@ members. No page of the run is under /verwaltung/, and every page passes axe-cor
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from akteure.models import Einwilligung, Organisationstyp
 from konferenzen.models import Veranstaltung, Versand
@@ -52,7 +53,9 @@ def test_the_coordinator_plans_copies_and_invites_without_the_back_office(
 
     # Create
     page.goto(f"{live_server.url}/konferenzen/")
+    vorher = page.url
     page.get_by_role("link", name="Veranstaltung planen").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     page.get_by_label("Art").select_option("praeventionskonferenz")
     page.locator("#id_title").fill("Präventionskonferenz 2030")
@@ -85,7 +88,7 @@ def test_the_coordinator_plans_copies_and_invites_without_the_back_office(
         page.locator("#id_gruppe-capacity").fill(plaetze)
         page.get_by_role("button", name="Gruppe hinzufügen").click()
         page.wait_for_url(PROGRAMM)
-    assert page.get_by_role("cell", name="Übergang Kita – Schule", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Übergang Kita – Schule", exact=True)).to_be_visible()
     violations += axe()
     # On a phone the actions wrap instead of pushing the page sideways.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -94,7 +97,9 @@ def test_the_coordinator_plans_copies_and_invites_without_the_back_office(
     page.set_viewport_size({"width": 1280, "height": 800})
 
     # Copy for next year
+    vorher = page.url
     page.get_by_role("link", name="Kopieren").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     assert page.get_by_label("Titel").input_value() == "Präventionskonferenz 2031"
     page.get_by_role("button", name="Kopie anlegen").click()
@@ -108,9 +113,9 @@ def test_the_coordinator_plans_copies_and_invites_without_the_back_office(
     page.get_by_label("Kontakte aus dem Akteursverzeichnis").check()
     page.get_by_label("Kindertagesstätte").check()
     page.get_by_role("button", name="Vorschau").click()
-    assert page.get_by_text("3 Personen werden eingeladen.").is_visible()
+    expect(page.get_by_text("3 Personen werden eingeladen.")).to_be_visible()
     page.get_by_role("button", name="3 Einladungen senden").click()
-    assert page.get_by_text("3 Einladungen werden versandt.").is_visible()
+    expect(page.get_by_text("3 Einladungen werden versandt.")).to_be_visible()
     assert page.get_by_role("progressbar").count() >= 1
     violations += axe()
     assert Versand.objects.get(veranstaltung=event).total == 3
@@ -127,7 +132,9 @@ def test_a_moderator_plans_a_meeting_of_their_forum_and_invites_its_members(
     forum.members.add(UserFactory(email="mitglied2@test.example"))
     login_as(welt.users["moderation"])
     page.goto(f"{live_server.url}/foren/{forum.slug}/")
+    vorher = page.url
     page.get_by_role("link", name="Sitzung planen").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations = axe()
     # A moderator's events are meetings of their forum: no choice of kind.
     assert page.get_by_label("Art").count() == 0
@@ -138,11 +145,13 @@ def test_a_moderator_plans_a_meeting_of_their_forum_and_invites_its_members(
     page.get_by_label("Die Mitglieder des Forums gleich einladen").check()
     page.get_by_role("button", name="Anlegen").click()
     page.wait_for_url(PROGRAMM)
-    assert page.get_by_text("2 Mitglieder werden eingeladen").is_visible()
+    expect(page.get_by_text("2 Mitglieder werden eingeladen")).to_be_visible()
     violations += axe()
     event = Veranstaltung.objects.get(title="Sitzung im März")
     assert event.forum == forum and event.art == "forumssitzung"
+    vorher = page.url
     page.get_by_role("link", name="Einladungen").click()
+    expect(page).not_to_have_url(vorher)  # the next page is there
     violations += axe()
     assert Versand.objects.get(veranstaltung=event).total == 2
     _no_back_office(visited)
@@ -157,7 +166,7 @@ def test_the_coordinators_menu_fits_the_window(page, live_server, welt, login_as
     page.goto(f"{live_server.url}/konferenzen/")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     abmelden = page.get_by_role("link", name="Abmelden")
-    assert abmelden.is_visible()
+    expect(abmelden).to_be_visible()
     box = abmelden.bounding_box()
     assert box["x"] + box["width"] <= width
 

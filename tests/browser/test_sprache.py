@@ -1,6 +1,7 @@
 """The language switch in the header: English and back, the page staying where it was."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def test_a_visitor_switches_the_portal_to_english_and_back_to_german(page, live_
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.url == f"{live_server.url}/akteure/angebote/"
     # "Foren" is in locale/en already ("Forums").
-    assert page.get_by_role("link", name="Forums", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Forums", exact=True)).to_be_visible()
     assert switch.get_by_role("button", name="English").get_attribute("aria-current") == "true"
     assert axe() == []
 
@@ -27,5 +28,5 @@ def test_a_visitor_switches_the_portal_to_english_and_back_to_german(page, live_
 
     switch.get_by_role("button", name="Deutsch").click()
     page.wait_for_function("document.documentElement.lang === 'de'")
-    assert page.get_by_role("link", name="Foren", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Foren", exact=True)).to_be_visible()
     assert switch.get_by_role("button", name="Deutsch").get_attribute("aria-current") == "true"

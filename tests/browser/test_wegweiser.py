@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +49,13 @@ def test_a_parent_on_a_phone_finds_a_free_german_course_for_a_four_year_old(
     assert "alter=4" in page.url and "sozialraum=nord" in page.url and "kostenlos=1" in page.url
     link = page.get_by_role("link", name="Deutschkurs für Kita-Kinder")
     link.scroll_into_view_if_needed()
-    assert link.is_visible()
+    expect(link).to_be_visible()
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     link.click()
-    assert page.get_by_role("heading", name="Deutschkurs für Kita-Kinder").is_visible()
-    assert page.get_by_text("kostenlos").first.is_visible()
-    assert page.get_by_text("Dienstag: 15:00 bis 16:00 Uhr").is_visible()
+    expect(page.get_by_role("heading", name="Deutschkurs für Kita-Kinder")).to_be_visible()
+    expect(page.get_by_text("kostenlos").first).to_be_visible()
+    expect(page.get_by_text("Dienstag: 15:00 bis 16:00 Uhr")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
@@ -62,15 +63,18 @@ def test_the_guide_in_arabic_is_right_to_left(phone, live_server, wegweiser):
     page = phone
     page.goto(f"{live_server.url}{reverse('wegweiser:angebot-list')}?alter=4&kostenlos=1")
     page.get_by_role("link", name="العربية").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.locator("html").get_attribute("lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert "alter=4" in page.url  # the filters stay
     page.get_by_role("link", name="دورة ألمانية لأطفال الروضة").click()
+    expect(page.get_by_role("heading", name="متى؟")).to_be_visible()
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.get_by_role("heading", name="متى؟").is_visible()
     page.get_by_role("link", name="العودة إلى البحث").click()
+    expect(page.get_by_role("heading", name="دليل العائلات", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "alter=4" in page.url and "kostenlos=1" in page.url  # back to the same results
+    expect(page.get_by_role("link", name="دورة ألمانية لأطفال الروضة")).to_be_visible()
 
 
 def test_the_guide_has_no_accessibility_violation(page, live_server, wegweiser, axe):

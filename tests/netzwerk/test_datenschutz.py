@@ -289,6 +289,10 @@ def betroffen(welt, client):
         created_by=user,
     )  # fmt: skip
     Wegweiserheft.objects.create(created_by=user)
+    from netzwerk.models import Indikator, IndikatorImport
+
+    indikator = Indikator.objects.create(name="Quote", slug="quote", einheit="%", quelle="Amt")
+    IndikatorImport.objects.create(indikator=indikator, dateiname="quote.csv", erstellt_von=user)
 
     # Ground floor: feedback, back-office log, a sign-in, mails
     Rueckmeldung.objects.create(

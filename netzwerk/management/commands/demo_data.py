@@ -21,6 +21,7 @@ class Command(BaseCommand):
         from foren import demo as foren_demo
         from konferenzen import demo as konferenzen_demo
         from netzwerk import demo as netzwerk_demo
+        from netzwerk.sozialmonitoring import demo as sozialmonitoring_demo
 
         with transaction.atomic():
             users = netzwerk_demo.build()
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             hsds_demo.build(users)
             foren_demo.build(users)
             konferenzen_demo.build(users)
+            # Need indicators per district (issue 19), before the reports that show them.
+            sozialmonitoring_demo.build(users)
             netzwerk_demo.berichte(users)
             heft_demo.build(users)
         if not quiet:

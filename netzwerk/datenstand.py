@@ -1,0 +1,32 @@
+"""The version of an app's data in the cache: part of the key of every cached fragment drawn from
+that data, renewed on every write of a row the fragments show, so that no fragment outlives the
+rows it shows (the forums: foren.selectors; the registry: akteure.stand)."""
+
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+
+class Datenstand:
+    def __init__(self, key: str):
+        self.key = key
+
+    def aktuell(self) -> str:
+        value = cache.get(self.key)
+        if value is None:
+            cache.add(self.key, uuid4().hex, timeout=None)
+            value = cache.get(self.key)
+        return value
+
+    def erneuern(self) -> None:
+        """The cached fragments are stale: a new version at once, and again after the commit, so
+        that a page drawn meanwhile from the old rows does not keep the new key."""
+        cache.set(self.key, uuid4().hex, timeout=None)
+        transaction.on_commit(lambda: cache.set(self.key, uuid4().hex, timeout=None))
+
+    def fragment_key(self, *parts) -> str:
+        """The data's version, the language and `parts` (the viewer's role or account where the
+        content differs, the query string)."""
+        return ":".join(str(p) for p in (self.aktuell(), get_language(), *parts))
