@@ -86,6 +86,25 @@ def _abfrage(request: HttpRequest) -> str:
     return urlencode(sorted(request.GET.lists()), doseq=True)
 
 
+def _gecachte_liste(request, template: str, filterset, *schluessel) -> HttpResponse:
+    """A list page whose list is a fragment cached per `schluessel`, filters and page: the
+    filter form (`filterset`, called when first used) and the page are drawn only when the
+    fragment is stale (akteure.stand)."""
+    filterset = SimpleLazyObject(filterset)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": SimpleLazyObject(
+                lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            ),
+            "fragment": stand.fragment_key(*schluessel, _abfrage(request)),
+            "ttl": stand.TTL,
+        },
+    )
+
+
 def organisation_list(request: HttpRequest) -> HttpResponse:
     if fmt := export_format(request):
         qs = OrganisationFilter(request.GET, queryset=selectors.organisationen_for_list()).qs
@@ -117,22 +136,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
                 for o in qs
             ),
         )
-    # The list is the same for everyone: cached per filters and page; the filter form and the
-    # page are drawn only when it is stale (akteure.stand).
-    filterset = SimpleLazyObject(
-        lambda: OrganisationFilter(request.GET, queryset=selectors.organisationen_for_table())
-    )
-    return render(
+    # The list is the same for everyone.
+    return _gecachte_liste(
         request,
         "akteure/organisation_list.html",
-        {
-            "filter": filterset,
-            "page": SimpleLazyObject(
-                lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-            ),
-            "fragment": stand.fragment_key(_abfrage(request)),
-            "ttl": stand.TTL,
-        },
+        lambda: OrganisationFilter(request.GET, queryset=selectors.organisationen_for_table()),
     )
 
 
@@ -202,21 +210,12 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
                 for a in qs
             ),
         )
-    # Cached per role (members see the internal offers too), filters and page.
-    filterset = SimpleLazyObject(
-        lambda: AngebotFilter(request.GET, queryset=selectors.angebote_for_cards(request.user))
-    )
-    return render(
+    # Cached per role (members see the internal offers too).
+    return _gecachte_liste(
         request,
         "akteure/angebot_list.html",
-        {
-            "filter": filterset,
-            "page": SimpleLazyObject(
-                lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-            ),
-            "fragment": stand.fragment_key(stand.rolle(request.user), _abfrage(request)),
-            "ttl": stand.TTL,
-        },
+        lambda: AngebotFilter(request.GET, queryset=selectors.angebote_for_cards(request.user)),
+        stand.rolle(request.user),
     )
 
 
