@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -18,6 +17,7 @@ from django.utils import timezone
 from netzwerk.datenstand import Datenstand
 from netzwerk.models import User
 from netzwerk.rules import is_approved, is_koordination
+from netzwerk.selectors import anzahl_je
 from netzwerk.sortierung import deutsch
 
 from .models import (
@@ -53,16 +53,8 @@ def fragment_key(*parts) -> str:
 
 
 def _count(queryset: QuerySet, column: str = "forum") -> Coalesce:
-    """A correlated COUNT per forum: one subquery each, so counts of different tables never
-    multiply each other as joins would."""
-    counted = (
-        queryset.filter(**{column: OuterRef("pk")})
-        .order_by()
-        .values(column)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    """A correlated COUNT per forum (netzwerk.selectors.anzahl_je)."""
+    return anzahl_je(queryset, column)
 
 
 def _veranstaltungen():

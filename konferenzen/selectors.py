@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from akteure.models import Angebot
 from netzwerk.models import Lebensphase
 from netzwerk.rules import is_approved, is_koordination
+from netzwerk.selectors import anzahl_je
 from netzwerk.sortierung import deutsch
 
 from .models import (
@@ -59,20 +60,11 @@ def veranstaltungen_visible_to(user, *, now=None, past=False) -> QuerySet[Verans
     # Counted per event of the page: a grouped join would count every event's registrations
     # before the list is cut.
     return qs.annotate(
-        belegt=_anmeldungen_count(status__in=Anmeldung.BELEGT),
-        wartend=_anmeldungen_count(status=Anmeldung.Status.WARTELISTE),
+        belegt=anzahl_je(Anmeldung.objects.filter(status__in=Anmeldung.BELEGT), "veranstaltung"),
+        wartend=anzahl_je(
+            Anmeldung.objects.filter(status=Anmeldung.Status.WARTELISTE), "veranstaltung"
+        ),
     ).order_by("-start" if past else "start", deutsch("title"))
-
-
-def _anmeldungen_count(**filters) -> Coalesce:
-    counted = (
-        Anmeldung.objects.filter(veranstaltung=OuterRef("pk"), **filters)
-        .order_by()
-        .values("veranstaltung")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # What the event list shows of an event (templates/konferenzen/veranstaltung_list.html).

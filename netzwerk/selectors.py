@@ -1,6 +1,20 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Rolle, User
+
+
+def anzahl_je(queryset: QuerySet, spalte: str) -> Coalesce:
+    """A correlated COUNT of the rows of `queryset` whose `spalte` is the annotated row: one
+    subquery each, so counts of different tables never multiply each other as joins would."""
+    counted = (
+        queryset.filter(**{spalte: OuterRef("pk")})
+        .order_by()
+        .values(spalte)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def koordination_users() -> QuerySet[User]:

@@ -13,7 +13,7 @@ import rules
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from simple_history.models import HistoricalChanges
 
 from .models import Vokabular
 from .rules import is_koordination
+from .selectors import anzahl_je
 from .text import unique_slug
 
 MANAGE = "netzwerk.manage_vokabular"
@@ -142,15 +143,8 @@ def verwendungen(model: type[Vokabular], *, history: bool = False) -> list[Verwe
     return [v for v in found if history or not v.is_history]
 
 
-def _zaehler(verwendung: Verwendung) -> Subquery:
-    counted = (
-        verwendung.model._base_manager.filter(**{verwendung.field.name: OuterRef("pk")})
-        .order_by()
-        .values(verwendung.field.name)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _zaehler(verwendung: Verwendung) -> Coalesce:
+    return anzahl_je(verwendung.model._base_manager.all(), verwendung.field.name)
 
 
 def terms_with_usage(model: type[Vokabular]) -> QuerySet:
