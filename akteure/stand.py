@@ -17,7 +17,8 @@ def stand() -> str:
     return STAND.aktuell()
 
 
-def stand_erneuern(**_signal) -> None:
+def stand_erneuern() -> None:
+    """For writes that send no signal (bulk creates, queryset updates); apps.py has the rest."""
     STAND.erneuern()
 
 

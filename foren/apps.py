@@ -6,29 +6,25 @@ class ForenConfig(AppConfig):
     verbose_name = "Foren"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from . import personendaten  # noqa: F401  (the registry of personal data)
+        from .selectors import STAND
         from .services import stand_erneuern, stand_erneuern_user
 
         # Every row the cached fragments of the forum pages show (foren.selectors.STAND).
-        for sender in (
-            "foren.Forum", "foren.Mitgliedschaft", "foren.Beitrittsanfrage",
-            "foren.Interessensbekundung", "foren.Beitrag", "foren.Kommentar", "foren.Dokument",
-            "foren.Abstimmung", "konferenzen.Veranstaltung", "netzwerk.Handlungsfeld",
-            "netzwerk.Querschnittsthema", "netzwerk.Lebensphase", "akteure.Angebot",
-        ):  # fmt: skip
-            post_save.connect(stand_erneuern, sender=sender, dispatch_uid=f"foren-stand-{sender}")
-            post_delete.connect(
-                stand_erneuern, sender=sender, dispatch_uid=f"foren-stand-del-{sender}"
-            )
-        post_save.connect(stand_erneuern_user, sender="netzwerk.User", dispatch_uid="foren-stand-u")
-        post_delete.connect(stand_erneuern, sender="netzwerk.User", dispatch_uid="foren-stand-ud")
         Forum = self.get_model("Forum")
         Beitrag = self.get_model("Beitrag")
-        for through in (
-            Forum.moderators.through, Forum.themen.through, Beitrag.lebensphasen.through,
-        ):  # fmt: skip
-            m2m_changed.connect(
-                stand_erneuern, sender=through, dispatch_uid=f"foren-stand-{through}"
-            )
+        STAND.beobachten(
+            (
+                "foren.Forum", "foren.Mitgliedschaft", "foren.Beitrittsanfrage",
+                "foren.Interessensbekundung", "foren.Beitrag", "foren.Kommentar",
+                "foren.Dokument", "foren.Abstimmung", "konferenzen.Veranstaltung",
+                "netzwerk.Handlungsfeld", "netzwerk.Querschnittsthema", "netzwerk.Lebensphase",
+                "akteure.Angebot",
+            ),
+            (Forum.moderators.through, Forum.themen.through, Beitrag.lebensphasen.through),
+        )  # fmt: skip
+        # An account's name shows on the forum pages, its logins do not.
+        post_save.connect(stand_erneuern_user, sender="netzwerk.User", dispatch_uid="foren-stand-u")
+        post_delete.connect(stand_erneuern, sender="netzwerk.User", dispatch_uid="foren-stand-ud")

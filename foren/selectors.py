@@ -35,16 +35,12 @@ from .models import (
 AKTIVITAET_TAGE = 90
 
 # The version of the forums' data in the cache: part of the key of every cached fragment of the
-# forum pages, renewed by services.stand_erneuern on every write, so that no fragment outlives
-# the rows it shows. Fragments that depend on the time as well (meetings ahead, the last 90
+# forum pages, renewed on every write (apps.py, services.stand_erneuern), so that no fragment
+# outlives the rows it shows. Fragments that depend on the time as well (meetings ahead, the last 90
 # days) are kept for STAND_ZEITNAH seconds at most.
 STAND = Datenstand("foren:stand")
 STAND_ZEITNAH = 60
 STAND_DAUER = 3600
-
-
-def stand() -> str:
-    return STAND.aktuell()
 
 
 def fragment_key(*parts) -> str:

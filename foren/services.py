@@ -38,10 +38,9 @@ def _moderation_emails(forum: Forum) -> list[str]:
 
 
 def stand_erneuern(**_signal) -> None:
-    """The cached fragments of the forum pages are stale: a new version of the data at once,
-    and again after the commit, so that a page drawn meanwhile from the old rows does not keep
-    the new key. Receives the signals of every row the fragments show (apps.py); updates of a
-    queryset, which send none, call it themselves."""
+    """The cached fragments of the forum pages are stale (netzwerk.datenstand). The signals of
+    the rows the fragments show renew it themselves (apps.py); updates of a queryset, which send
+    none, and the deletion of an account call this."""
     STAND.erneuern()
 
 

@@ -6,12 +6,29 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
 
 class Datenstand:
     def __init__(self, key: str):
         self.key = key
+
+    def beobachten(self, senders, throughs=()) -> None:
+        """Renew the version on every save and delete of a row of `senders` (models or
+        "app.Model") and on every change of the many-to-many tables `throughs` (called from an
+        app's ready()). Writes that send no signal (queryset updates, bulk creates) call
+        erneuern() themselves."""
+        for sender in senders:
+            post_save.connect(self._signal, sender=sender, dispatch_uid=f"{self.key}:{sender}")
+            post_delete.connect(self._signal, sender=sender, dispatch_uid=f"{self.key}:-{sender}")
+        for through in throughs:
+            m2m_changed.connect(self._signal, sender=through, dispatch_uid=f"{self.key}:{through}")
+
+    def _signal(self, action: str | None = None, **_signal) -> None:
+        # A change of a many-to-many table sends pre_ and post_ of each step: one is enough.
+        if action is None or action.startswith("post_"):
+            self.erneuern()
 
     def aktuell(self) -> str:
         value = cache.get(self.key)
