@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum, Zielgruppe
-from netzwerk.tabellen import MAX_BYTES, MAX_ROWS, ImportFehler, read_table  # noqa: F401
 from netzwerk.text import norm_name as _norm
 
 from .models import Angebot, Import, Organisation, Organisationstyp, Person

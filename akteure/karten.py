@@ -21,6 +21,7 @@ from shapely.ops import polylabel
 
 from netzwerk.models import Handlungsfeld, Lebensphase, Sozialraum
 
+from . import selectors
 from .geo import flaeche, grenzen_version
 from .models import Angebot, Organisation
 
@@ -271,12 +272,7 @@ def luecken_je_sozialraum(*, user, zellen=None) -> list[Luecken]:
     n_felder = Handlungsfeld.objects.count()
     qs = Angebot.objects.visible_to(user).current().filter(sozialraum__isnull=False)
     if zellen is None:
-        zellen = (
-            qs.filter(lebensphasen__isnull=False)
-            .values_list("sozialraum", "lebensphasen", "handlungsfelder")
-            .distinct()
-            .order_by()
-        )
+        zellen = selectors.praeventionskette_zellen(user=user)
     belegte: dict[int, set] = {}
     for sr, phase, feld, *_n in zellen:
         if sr is not None:

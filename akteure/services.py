@@ -15,11 +15,12 @@ from netzwerk.mail import mail_queue
 from netzwerk.models import Rolle, User
 from netzwerk.rules import is_koordination
 from netzwerk.services import user_approve
+from netzwerk.tabellen import read_table
 from netzwerk.text import unique_slug
 
 from . import heft as hefte
 from .geo import organisation_zuordnen
-from .importer import check, execute, guess_mapping, read_table
+from .importer import check, execute, guess_mapping
 from .models import (
     Angebot,
     Datenschutzantrag,

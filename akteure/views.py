@@ -18,6 +18,7 @@ from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
 from netzwerk.services import account_reject
+from netzwerk.tabellen import ImportFehler
 from netzwerk.verlauf import verlauf
 
 from . import karte_svg, karten, selectors, services, stand
@@ -31,7 +32,6 @@ from .forms import (
     LoeschantragForm,
     OrganisationForm,
 )
-from .importer import ImportFehler
 from .models import Angebot, Datenschutzantrag, Einwilligung, Import, Organisation, Person
 from .wegweiser.forms import AngebotZusatz
 from .wegweiser.services import angebot_update_mit_zusatz

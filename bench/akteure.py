@@ -190,9 +190,10 @@ def pages() -> list[tuple[str, str, str]]:
 
 
 def import_rate() -> None:
-    from akteure.importer import check, execute, guess_mapping, read_table
+    from akteure.importer import check, execute, guess_mapping
     from akteure.models import Angebot, Import, Organisation
     from netzwerk.models import User
+    from netzwerk.tabellen import read_table
 
     orgs = list(Organisation.objects.values_list("name", flat=True)[:500])
     rng = random.Random(11)

@@ -2,7 +2,7 @@ import rules
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from .rules import is_approved, is_gremium, is_koordination, is_partner
+from .rules import is_approved, is_gremium, is_koordination, is_partner, is_superuser
 
 
 class Rollen:
@@ -16,9 +16,7 @@ class Rollen:
         # Asked by name: netzwerk sits below foren and never imports it. Asked of the rules
         # alone: user.has_perm() would go on to the model backend whenever the answer is no, two
         # queries of Django permissions on every page (no such Django permission exists).
-        self.moderation = (user.is_active and user.is_superuser) or rules.has_perm(
-            "foren.moderate_any_forum", user
-        )
+        self.moderation = is_superuser(user) or rules.has_perm("foren.moderate_any_forum", user)
         self.pending = user.is_authenticated and not self.approved
 
 

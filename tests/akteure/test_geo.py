@@ -296,10 +296,11 @@ def test_the_edit_page_saves_coordinates_and_the_district(bezirke, client_as, we
 def test_the_csv_import_reads_coordinates_and_assigns_the_district(bezirke):
     from akteure import importer
     from akteure.models import Import
+    from netzwerk.tabellen import read_table
 
     geo.grenzen_importieren(data=_bytes(grenzdatei()), crs=25832, namensfeld="STADTTEIL")
     typ = OrganisationstypFactory(name="Kita")
-    headers, rows = importer.read_table(
+    headers, rows = read_table(
         "Name;Typ;Breitengrad;Längengrad\n"
         "Kita Sonne;Kita;51,525;7,41\n"
         "Kita Mond;Kita;51.525;7.41\n"
