@@ -132,7 +132,7 @@ def _massnahmen(bericht, zeitraum: Zeitraum, now) -> dict:
     ).aggregate(n=Count("notizen", filter=zeitraum.q("notizen__created_at")))["n"]
     baeume, status = [], dict.fromkeys(Massnahme.Status.values, 0)
     for konzept in konzepte:
-        baum = massnahmen_baum(konzept)
+        baum = massnahmen_baum(konzept, kennzahlen=False)  # the report lists no figures there
         for schwerpunkt in baum:
             for ziel in schwerpunkt.kinder:
                 for massnahme in ziel.kinder:

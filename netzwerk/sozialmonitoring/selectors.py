@@ -54,7 +54,7 @@ def verlaeufe(indikatoren, werte=None) -> dict[int, Tabelle]:
     for indikator, sozialraum, jahr, wert, unterdrueckt in werte:
         if indikator in je:
             je[indikator][sozialraum, jahr] = Zelle(None if unterdrueckt else wert, unterdrueckt)
-    raeume = list(Sozialraum.objects.all())
+    raeume = list(Sozialraum.objects.only("pk", "name", "active"))  # not the boundaries
     tabellen = {}
     for pk, zellen in je.items():
         jahre = sorted({j for _, j in zellen})
