@@ -3,13 +3,32 @@
 from _common import prepare, timed   (bench/ is on sys.path when a script there runs)
 """
 
+import math
 import os
+import socket
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Django as the production server runs it, for the benchmarks that start gunicorn or a worker.
+PRODUKTION = {
+    "DJANGO_SETTINGS_MODULE": "netzwerk.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "nur-fuer-den-benchmark",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Plain HTTP: in production the TLS proxy in front answers http:// with a redirect.
+    "SECURE_SSL_REDIRECT": "false",
+}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def prepare(database: str) -> None:
@@ -43,6 +62,35 @@ def fresh_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
+
+
+def gezeitet(teile: dict[str, float], name: str, original):
+    """`original`, wrapped so that the seconds of each call (including one that raises) are
+    added to teile[name]: to patch a module attribute and time the real calls."""
+
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            teile[name] = teile.get(name, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def p95(values: list[float]) -> float:
+    """Nearest rank: with 5 runs the slowest, with 20 the 19th."""
+    return sorted(values)[math.ceil(0.95 * len(values)) - 1]
+
+
+def ziel(median: float, hoch: float, grenze: float, einheit: str = "s") -> str:
+    """Whether median and p95 (`hoch`, both in seconds) are under `grenze` seconds, in words."""
+    text = f"Ziel < {grenze * 1000:.0f} ms" if einheit == "ms" else f"Ziel < {grenze:.0f} s"
+    if hoch < grenze:
+        return f"{text}: erreicht (Median und p95)"
+    if median < grenze:
+        return f"{text}: Median erreicht, p95 verfehlt"
+    return f"{text}: verfehlt"
 
 
 def timed(client, url: str, requests: int) -> tuple[float, float, int]:

@@ -36,7 +36,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,7 @@ from http.cookies import SimpleCookie
 from multiprocessing import get_context
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from _common import ROOT, fresh_database
+from _common import PRODUKTION, ROOT, free_port, fresh_database
 
 base_url = os.environ.get("DATABASE_URL", "")
 if not base_url.startswith("postgres"):
@@ -58,13 +57,8 @@ if not OHNE_REDIS and not os.environ.get("REDIS_URL", "").startswith("redis"):
 REDIS_URL = urlunsplit(urlsplit(os.environ.get("REDIS_URL", "redis://x"))._replace(path="/5"))
 DATABASE = "netzwerk_bench_anm"
 os.environ.update(
+    PRODUKTION,
     DATABASE_URL=base_url.rsplit("/", 1)[0] + "/" + DATABASE,
-    DJANGO_SETTINGS_MODULE="netzwerk.settings",
-    DEBUG="false",
-    SECRET_KEY="nur-fuer-den-benchmark",
-    ALLOWED_HOSTS="127.0.0.1,localhost",
-    # Plain HTTP: in production the TLS proxy in front answers http:// with a redirect.
-    SECURE_SSL_REDIRECT="false",
     LOG_LEVEL="WARNING",
     # Each gunicorn worker keeps its one connection for the whole run, so that the CPU time of
     # its PostgreSQL backend can be read (a reconnect a minute, as with the default 60, costs
@@ -221,14 +215,8 @@ def _machine_busy() -> float:
     return (sum(values) - values[3] - values[4]) / TICK  # all but idle and iowait
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_gunicorn(workers: int, threads: int, log) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "netzwerk.wsgi:application"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]

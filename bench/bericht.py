@@ -36,7 +36,6 @@ temporary MEDIA_ROOT, removed at the end.
 """
 
 import gc
-import math
 import os
 import random
 import shutil
@@ -46,8 +45,9 @@ import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 
-from _common import fresh_database, prepare
+from _common import fresh_database, gezeitet, p95, prepare, ziel
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="bericht-bench-media-")
 os.environ["MEDIA_ROOT"] = MEDIA_ROOT
@@ -83,20 +83,6 @@ OUTLOOK = (
 # --- Measuring --------------------------------------------------------------------------------
 
 
-def p95(values: list[float]) -> float:
-    """Nearest rank: with 5 runs the slowest, with 20 the 19th."""
-    return sorted(values)[math.ceil(0.95 * len(values)) - 1]
-
-
-def ziel(median: float, hoch: float, grenze: float, einheit: str = "s") -> str:
-    text = f"Ziel < {grenze * 1000:.0f} ms" if einheit == "ms" else f"Ziel < {grenze:.0f} s"
-    if hoch < grenze:
-        return f"{text}: erreicht (Median und p95)"
-    if median < grenze:
-        return f"{text}: Median erreicht, p95 verfehlt"
-    return f"{text}: verfehlt"
-
-
 class Stoppuhr:
     """Times the parts of one bericht_render from outside: bericht_render imports bericht_inhalt
     and render_pdf when it runs, so wrapping the module attributes (and WeasyPrint's two steps)
@@ -121,15 +107,7 @@ class Stoppuhr:
 
         uhr = self
 
-        def timed(name, original):
-            def wrapper(*args, **kwargs):
-                start = time.perf_counter()
-                try:
-                    return original(*args, **kwargs)
-                finally:
-                    uhr._add(name, time.perf_counter() - start)
-
-            return wrapper
+        timed = partial(gezeitet, uhr.teile)
 
         lesen = timed("daten", inhalt.bericht_inhalt)
 

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from _common import ROOT, fresh_database
+from _common import PRODUKTION, ROOT, free_port, fresh_database
 
 base_url = os.environ.get("DATABASE_URL", "")
 if not base_url.startswith("postgres"):
@@ -39,15 +38,10 @@ if not os.environ.get("REDIS_URL", "").startswith("redis"):
     sys.exit("Bitte REDIS_URL setzen (der Broker des Workers).")
 REDIS_URL = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/6"))
 os.environ.update(
+    PRODUKTION,
     DATABASE_URL=base_url.rsplit("/", 1)[0] + "/netzwerk_bench_einl",
     REDIS_URL=REDIS_URL,
     CELERY_BROKER_URL=REDIS_URL,
-    DJANGO_SETTINGS_MODULE="netzwerk.settings",
-    DEBUG="false",
-    SECRET_KEY="nur-fuer-den-benchmark",
-    ALLOWED_HOSTS="127.0.0.1,localhost",
-    # Plain HTTP: in production the TLS proxy in front answers http:// with a redirect.
-    SECURE_SSL_REDIRECT="false",
     LOG_LEVEL="ERROR",
 )
 os.environ.pop("EMAIL_URL", None)  # this process sends nothing itself
@@ -83,12 +77,6 @@ class Browser:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         return response, content, elapsed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(command: list[str], env: dict, log) -> subprocess.Popen:
@@ -225,7 +213,7 @@ def _main() -> None:
     )
     log = tempfile.NamedTemporaryFile("w+", prefix="einladungen-bench-", suffix=".log")
     with SmtpSink() as sink:
-        port = _free_port()
+        port = free_port()
         web = _start(
             ["gunicorn", "netzwerk.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", "2", "--no-control-socket", "--log-level", "warning"],

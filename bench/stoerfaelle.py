@@ -58,7 +58,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _common import ROOT, fresh_database
+from _common import PRODUKTION, ROOT, free_port, fresh_database
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT, REDIS_PORT = 5441, 6391
@@ -67,14 +67,10 @@ TMP = Path(tempfile.mkdtemp(prefix="stoerfaelle-"))
 DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/{DATABASE}"
 REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 os.environ.update(
+    PRODUKTION,
     DATABASE_URL=DATABASE_URL,
     REDIS_URL=REDIS_URL,
     CELERY_BROKER_URL=REDIS_URL,
-    DJANGO_SETTINGS_MODULE="netzwerk.settings",
-    DEBUG="false",
-    SECRET_KEY="nur-fuer-den-stoerfalltest",
-    ALLOWED_HOSTS="127.0.0.1,localhost",
-    SECURE_SSL_REDIRECT="false",
     LOG_LEVEL="WARNING",
     STATIC_ROOT=str(TMP / "static"),
 )
@@ -764,7 +760,7 @@ def _run(pg: Postgres, redis_server: Redis, processes: dict) -> None:
         f"Last vorher {os.getloadavg()[0]:.1f}."
     )
     with Sink() as sink:
-        ports = {"web-a": _free_port(), "web-b": _free_port()}
+        ports = {"web-a": free_port(), "web-b": free_port()}
         for name in ("worker-a", "worker-b"):
             processes[name] = worker(name, sink.url)
         for name, port in ports.items():
@@ -791,14 +787,6 @@ def _run(pg: Postgres, redis_server: Redis, processes: dict) -> None:
         for process in processes.values():
             print(f"--- {process.name}:\n{process.tail()}")
         sys.exit(1)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -17,16 +17,16 @@ tags, fonts). Aims (issue 18): the 250 badges and the 250-person signature sheet
 median and p95.
 """
 
-import math
 import os
 import random
 import statistics
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from unittest import mock
 
-from _common import fresh_database, prepare
+from _common import fresh_database, gezeitet, p95, prepare, ziel
 
 prepare("netzwerk_bench_teilnehmerliste")
 
@@ -86,19 +86,6 @@ def generate():
 ZIEL = 3.0  # seconds, median and p95 (issue 18)
 
 
-def p95(values: list[float]) -> float:
-    """Nearest rank: with 5 runs the slowest, with 20 the 19th."""
-    return sorted(values)[math.ceil(0.95 * len(values)) - 1]
-
-
-def ziel(median: float, hoch: float) -> str:
-    if hoch < ZIEL:
-        return f"Ziel < {ZIEL:.0f} s: erreicht (Median und p95)"
-    if median < ZIEL:
-        return f"Ziel < {ZIEL:.0f} s: Median erreicht, p95 verfehlt"
-    return f"Ziel < {ZIEL:.0f} s: verfehlt"
-
-
 @contextmanager
 def stoppuhr(teile: dict[str, float]):
     """Adds the time spent in each part of pdf_bytes to `teile` (the module attributes are
@@ -109,16 +96,7 @@ def stoppuhr(teile: dict[str, float]):
     from konferenzen import einlass
     from netzwerk import pdf
 
-    def timed(name, original):
-        def wrapper(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                teile[name] = teile.get(name, 0.0) + time.perf_counter() - start
-
-        return wrapper
-
+    timed = partial(gezeitet, teile)
     with (
         mock.patch.object(einlass, "qr_png", timed("qr", einlass.qr_png)),
         mock.patch.object(pdf, "render_to_string", timed("template", pdf.render_to_string)),
@@ -172,7 +150,8 @@ def main() -> None:
         median, hoch = statistics.median(times), p95(times)
         print(
             f"{label:28} {erster:7.2f}s {median:7.2f}s {hoch:7.2f}s {len(queries):8} "
-            f"{pdf.pages:7} {len(pdf) / 1024:6.0f}KB   " + (ziel(median, hoch) if mit_ziel else "–")
+            f"{pdf.pages:7} {len(pdf) / 1024:6.0f}KB   "
+            + (ziel(median, hoch, ZIEL) if mit_ziel else "–")
         )
         mitte = {k: statistics.median(t.get(k, 0.0) for t in teile) for k in teile[0]}
         rest = median - sum(mitte.values())

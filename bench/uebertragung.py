@@ -19,44 +19,25 @@ CHROMIUM=/path/to/chromium for another browser binary.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-from _common import ROOT, fresh_database, prepare
+from _common import PRODUKTION, ROOT, free_port, fresh_database, prepare
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 DATABASE = "netzwerk_bench_uebertragung"
 ERSTES_ZIEL, WIEDER_ZIEL = 150 * 1024, 20 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _production_env(tmp: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
     env.update(
-        DJANGO_SETTINGS_MODULE="netzwerk.settings",
-        DEBUG="false",
-        SECRET_KEY="nur-fuer-den-benchmark",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        # Plain HTTP: in production the TLS proxy in front answers http:// with a redirect.
-        SECURE_SSL_REDIRECT="false",
+        PRODUKTION,
         LOG_LEVEL="WARNING",
         VAR_DIR=os.path.join(tmp, "var"),
         STATIC_ROOT=os.path.join(tmp, "static"),
@@ -65,7 +46,7 @@ def _production_env(tmp: str) -> dict:
 
 
 def start_gunicorn(env: dict, log) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "netzwerk.wsgi:application"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
@@ -267,7 +248,7 @@ def _main(tmp: str) -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             for label, path in pages:
                 results.append(measure(browser, base, f"{label} (anonym)", path))
