@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import JPEG, PNG, typ_erkennen
+from netzwerk.datenstand import abfrage
 from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import Sozialraum
 from netzwerk.selectors import accounts_awaiting_approval
@@ -81,11 +80,6 @@ def freigabe_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Directory ---------------------------------------------------------------------------------
-def _abfrage(request: HttpRequest) -> str:
-    """The query string in a fixed order, for a fragment's key."""
-    return urlencode(sorted(request.GET.lists()), doseq=True)
-
-
 def _gecachte_liste(request, template: str, filterset, *schluessel) -> HttpResponse:
     """A list page whose list is a fragment cached per `schluessel`, filters and page: the
     filter form (`filterset`, called when first used) and the page are drawn only when the
@@ -99,7 +93,7 @@ def _gecachte_liste(request, template: str, filterset, *schluessel) -> HttpRespo
             "page": SimpleLazyObject(
                 lambda: selectors.Seiten(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
             ),
-            "fragment": stand.fragment_key(*schluessel, _abfrage(request)),
+            "fragment": stand.fragment_key(*schluessel, abfrage(request)),
             "ttl": stand.TTL,
         },
     )
@@ -362,7 +356,7 @@ def praeventionskette(request: HttpRequest) -> HttpResponse:
             "sozialraum": sozialraum,
             "karte": karte,
             "luecken_je_sozialraum": SimpleLazyObject(lambda: karte["luecken_je_sozialraum"]),
-            "fragment": stand.fragment_key(stand.rolle(request.user), _abfrage(request)),
+            "fragment": stand.fragment_key(stand.rolle(request.user), abfrage(request)),
             "ttl": stand.TTL,
         },
     )

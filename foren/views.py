@@ -6,13 +6,13 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netzwerk import ratelimit
 from netzwerk.access import get_object_for_user, require_perm
 from netzwerk.dateien import dokument_response
+from netzwerk.datenstand import abfrage
 from netzwerk.exports import export_format, lokaldatum, table_response
 from netzwerk.models import User
 from netzwerk.sortierung import deutsch
@@ -409,9 +409,7 @@ def beitrag_list(request: HttpRequest, slug: str) -> HttpResponse:
                 lambda: Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
             ),
             "darf_beitragen": darf_beitragen,
-            "fragment": selectors.fragment_key(
-                forum.pk, darf_beitragen, urlencode(sorted(request.GET.lists()), doseq=True)
-            ),
+            "fragment": selectors.fragment_key(forum.pk, darf_beitragen, abfrage(request)),
             "ttl": selectors.STAND_DAUER,
         },
     )

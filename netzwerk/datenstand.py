@@ -2,12 +2,19 @@
 that data, renewed on every write of a row the fragments show, so that no fragment outlives the
 rows it shows (the forums: foren.selectors; the registry: akteure.stand)."""
 
+from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
+
+
+def abfrage(request) -> str:
+    """The request's query string in a fixed order: the part of a fragment's key for the
+    filters, the search and the page."""
+    return urlencode(sorted(request.GET.lists()), doseq=True)
 
 
 class Datenstand:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from akteure import stand
 from akteure.models import Angebot, Angebotszeit
+from netzwerk.datenstand import abfrage
 
 from . import selectors, sprachen
 from .forms import SucheForm
@@ -160,9 +161,7 @@ def angebot_list(request: HttpRequest) -> HttpResponse:
                 for name in ("form", "suche", "page", "facetten", "karte")
             },
             "gefiltert": any(v for k, v in request.GET.items() if k not in ("sprache", "page")),
-            "fragment": stand.fragment_key(
-                sprache, urlencode(sorted(request.GET.lists()), doseq=True)
-            ),
+            "fragment": stand.fragment_key(sprache, abfrage(request)),
             "ttl": stand.TTL,
         }
         return _antwort(render(request, "wegweiser/angebot_list.html", context), sprache)

@@ -88,9 +88,10 @@ def _name(user) -> str | None:
 
 def _gezeigt(k, kommentare: tuple) -> tuple:
     """What templates/netzwerk/konzepte/_kapitel.html shows of a chapter and its comments
-    (selectors.kommentare_kurz): the key of its fragment (netzwerk.fragmente). The version stands
-    for the text: every change of the text is a new version (the Markdown cache, Kapitel.html,
-    relies on the same), so the text is read only to draw."""
+    (selectors.kommentare_kurz): the key of its fragment (netzwerk.fragmente). The version and
+    the time of the last change stand for the text: every change of the text is a new version,
+    and a version number that a restored older backup hands out again comes with another time.
+    So the text is read only to draw."""
     return (
         k.pk, k.nummer, k.ueberschrift, k.version, k.updated_at, _name(k.updated_by), kommentare,
     )  # fmt: skip

@@ -25,10 +25,11 @@ from ..tabellen import ImportFehler, read_table
 from ..text import norm_name
 from .models import Indikator, IndikatorImport, IndikatorWert
 
-# Header names, compared without case, spaces and punctuation: the first column that matches.
+# Header names, compared as netzwerk.text.norm_name writes them (no case, umlauts spelt out, no
+# spaces and punctuation): the first column that matches.
 SPALTEN = {
     "sozialraum": ("sozialraum", "stadtteil", "bezirk", "gebiet", "quartier", "schluessel",
-                   "schlüssel", "ags", "ars", "code", "kennziffer", "district", "area"),
+                   "ags", "ars", "code", "kennziffer", "district", "area"),
     "jahr": ("jahr", "year", "stichjahr", "berichtsjahr"),
     "wert": ("wert", "value", "anteil", "quote", "zahl"),
     "anzahl": ("anzahl", "fallzahl", "personen", "grundgesamtheit", "basis", "n", "count",
@@ -49,14 +50,10 @@ class Pruefung:
     hinweise: list[str] = field(default_factory=list)
 
 
-def _schluessel(text: str) -> str:
-    return re.sub(r"[^0-9a-zäöüß]", "", text.casefold())
-
-
 def spalten(headers: list[str]) -> dict[str, int]:
     """Which column holds what, by its header; raises ImportFehler naming the missing ones."""
     gefunden: dict[str, int] = {}
-    normiert = [_schluessel(h) for h in headers]
+    normiert = [norm_name(h) for h in headers]
 
     def passt(kopf: str, name: str) -> bool:  # "Anteil in %" is a value, "n" only itself
         return kopf == name or (len(name) > 3 and kopf.startswith(name))
@@ -65,7 +62,7 @@ def spalten(headers: list[str]) -> dict[str, int]:
         for index, kopf in enumerate(normiert):
             if index in gefunden.values():
                 continue
-            if any(passt(kopf, _schluessel(n)) for n in namen):
+            if any(passt(kopf, n) for n in namen):
                 gefunden[feld] = index
                 break
     fehlen = [f for f in PFLICHT if f not in gefunden]
