@@ -64,6 +64,13 @@ def fresh_database() -> None:
     call_command("migrate", verbosity=0)
 
 
+def als_text(rows):
+    """A baseline's answer: its rows as plain text, a line each (Django is set up by then)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
+
+
 def gezeitet(teile: dict[str, float], name: str, original):
     """`original`, wrapped so that the seconds of each call (including one that raises) are
     added to teile[name]: to patch a module attribute and time the real calls."""

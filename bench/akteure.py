@@ -15,7 +15,15 @@ import os
 import random
 import time
 
-from _common import Messreihe, fresh_database, frisch_client, prepare, sizes, verknuepfen
+from _common import (
+    Messreihe,
+    als_text,
+    fresh_database,
+    frisch_client,
+    prepare,
+    sizes,
+    verknuepfen,
+)
 
 prepare("netzwerk_bench")
 
@@ -121,7 +129,7 @@ def _raw(sql: str, params=()) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
+    return als_text(rows)
 
 
 def base_list(request):

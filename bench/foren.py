@@ -19,7 +19,7 @@ import os
 import random
 from datetime import timedelta
 
-from _common import Messreihe, client_for, fresh_database, prepare, sizes
+from _common import Messreihe, als_text, client_for, fresh_database, prepare, sizes
 
 prepare("netzwerk_bench_foren")
 
@@ -170,10 +170,6 @@ JOIN netzwerk_user u ON u.id = fm.user_id ORDER BY u.last_name
 """
 
 
-def _text(rows) -> HttpResponse:
-    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
-
-
 def base_overview(request):
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -205,7 +201,7 @@ def base_list(request):
             "SELECT forum_id FROM foren_mitgliedschaft WHERE user_id = %s", [request.user.pk]
         )
         eigene = {r[0] for r in cursor.fetchall()}
-    return _text((*r, r[0] in eigene) for r in rows)
+    return als_text((*r, r[0] in eigene) for r in rows)
 
 
 def base_collection(request, slug):
@@ -235,7 +231,7 @@ def base_collection(request, slug):
         phasen: dict[int, list[str]] = {}
         for beitrag_id, phase in cursor.fetchall():
             phasen.setdefault(beitrag_id, []).append(phase)
-    return _text([(name, total), *((*r, ", ".join(phasen.get(r[0], []))) for r in rows)])
+    return als_text([(name, total), *((*r, ", ".join(phasen.get(r[0], []))) for r in rows)])
 
 
 def base_detail(request, slug):
@@ -274,7 +270,7 @@ def base_detail(request, slug):
         for sql in queries:
             cursor.execute(sql, {"f": forum[0], "now": now})
             out.extend(cursor.fetchall())
-    return _text(out)
+    return als_text(out)
 
 
 urlpatterns = [

@@ -19,12 +19,11 @@ import os
 import random
 from datetime import timedelta
 
-from _common import Messreihe, client_for, fresh_database, prepare, sizes
+from _common import Messreihe, als_text, client_for, fresh_database, prepare, sizes
 
 prepare("netzwerk_bench_veranstaltungen")
 
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -142,10 +141,6 @@ def generate(size: int) -> None:
 
 
 # --- The baselines: the same rows in raw SQL ------------------------------------------------------
-def _text(rows) -> HttpResponse:
-    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
-
-
 def base_list(request):
     """The next 100 events a partner may see (public, for members, invited to), with their
     forum and the seats taken and waiting."""
@@ -164,7 +159,7 @@ def base_list(request):
                ORDER BY v.start, v.title LIMIT 100""",
             [request.user.email.lower()],
         )
-        return _text(cursor.fetchall())
+        return als_text(cursor.fetchall())
 
 
 def base_registrations(request, pk):
@@ -208,7 +203,7 @@ def base_registrations(request, pk):
             [pk],
         )
         out.extend(cursor.fetchall())
-    return _text(out)
+    return als_text(out)
 
 
 urlpatterns = [

@@ -26,7 +26,8 @@ from datetime import time as uhrzeit
 from urllib.parse import urlencode
 
 from _common import (
-    HEADER,
+    Messreihe,
+    als_text,
     fresh_database,
     frisch_client,
     prepare,
@@ -40,7 +41,6 @@ prepare("netzwerk_wegweiser")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
@@ -144,7 +144,7 @@ def base_search(request):
     with connection.cursor() as cursor:
         cursor.execute(BASE_SQL.format(extra=extra), params)
         rows = cursor.fetchall()
-    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
+    return als_text(rows)
 
 
 # The second baseline runs the page's own SQL statements, as captured from one request of it,
@@ -159,7 +159,7 @@ def base_same_sql(request):
         for sql in GLEICHE_SQL[request.GET["seite"]]:
             cursor.execute(sql)
             rows += cursor.fetchall()
-    return HttpResponse("\n".join(" | ".join(map(str, r)) for r in rows))
+    return als_text(rows)
 
 
 urlpatterns = [
@@ -169,7 +169,7 @@ urlpatterns = [
 ]
 
 
-def pages(client, size: int, queries: dict[str, int]) -> list[str]:
+def pages(client, size: int, reihe: Messreihe) -> None:
     from akteure.stand import stand_erneuern
     from netzwerk.models import Handlungsfeld, Sozialraum
 
@@ -184,7 +184,7 @@ def pages(client, size: int, queries: dict[str, int]) -> list[str]:
         ("Ohne Filter (alle)", "/wegweiser/", None),
         ("Volltext + vier Filter", f"/wegweiser/?{vier}&q=Kurs", None),
     ]
-    lines = []
+    lines = reihe.lines
     for label, url, base_url in rows:
         page = client.get(url).content.decode()
         treffer = int(
@@ -206,10 +206,8 @@ def pages(client, size: int, queries: dict[str, int]) -> list[str]:
         lines.append(row(f"{name} [B]", size, timing, same))
         lines.append(row(f"{label} frisch [B]", size, fresh, same))
         print("\n".join(lines[-3 if base_url else -2 :]), flush=True)
-        for key, n in ((label, timing[2]), (f"{label} frisch", fresh[2])):
-            before = queries.setdefault(key, n)
-            assert n <= before, f"{key}: {n} Abfragen bei {size}x, vorher {before}"
-    return lines
+        reihe.pruefen(label, size, timing[2])
+        reihe.pruefen(f"{label} frisch", size, fresh[2])
 
 
 def main() -> None:
@@ -223,8 +221,7 @@ def main() -> None:
         "In Klammern: die Zahl der Treffer."
     )
     client = Client()
-    queries: dict[str, int] = {}
-    lines = []
+    reihe = Messreihe(N)
     for size in sizes():
         start = time.perf_counter()
         generate(size)
@@ -234,11 +231,8 @@ def main() -> None:
             flush=True,
         )
         with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-            lines += pages(client, size, queries)
-    print()
-    print(HEADER)
-    print("\n".join(lines))
-    print("Abfragen je Suche wachsen nicht mit der Größe (geprüft).")
+            pages(client, size, reihe)
+    reihe.zusammenfassung("Suche")
 
 
 if __name__ == "__main__":
