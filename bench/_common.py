@@ -5,10 +5,13 @@ from _common import prepare, timed   (bench/ is on sys.path when a script there 
 
 import math
 import os
+import signal
 import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +25,46 @@ PRODUKTION = {
     # Plain HTTP: in production the TLS proxy in front answers http:// with a redirect.
     "SECURE_SSL_REDIRECT": "false",
 }
+
+
+def start_gunicorn(optionen: list[str], env: dict, log) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the portal on a free port of 127.0.0.1 with `optionen` (workers,
+    threads), as a process group of its own, once /healthz answers 200; exits with the end of
+    its log (`log`, a temporary file) if it has not started within 60 s. Returns it and the
+    port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "netzwerk.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", *optionen]
+        + ["--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            sys.exit(f"gunicorn startet nicht:\n{log.read()[-3000:]}")
+        time.sleep(0.2)
+    return server, port
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def free_port() -> int:

@@ -35,8 +35,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,7 +44,7 @@ from http.cookies import SimpleCookie
 from multiprocessing import get_context
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from _common import PRODUKTION, ROOT, free_port, fresh_database
+from _common import PRODUKTION, ROOT, fresh_database, start_gunicorn, stop_gunicorn
 
 base_url = os.environ.get("DATABASE_URL", "")
 if not base_url.startswith("postgres"):
@@ -215,41 +213,6 @@ def _machine_busy() -> float:
     return (sum(values) - values[3] - values[4]) / TICK  # all but idle and iowait
 
 
-def start_gunicorn(workers: int, threads: int, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "netzwerk.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
-        + ["--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _request(f"127.0.0.1:{port}", "GET", "/healthz")[0].status == 200:
-                break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            sys.exit(f"gunicorn startet nicht:\n{log.read()[-3000:]}")
-        time.sleep(0.2)
-    return server, f"127.0.0.1:{port}"
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
 # --- Data, measurements and checks -------------------------------------------------------------
 
 
@@ -369,7 +332,10 @@ def check(event, results: list[dict]) -> dict:
 def measure(label: str, workers: int, threads: int, log) -> dict:
     event, people = create_event(f"Präventionskonferenz ({label})", INVITATIONS, CAPACITY)
     _warmup, warm_people = create_event(f"Aufwärmen ({label})", 8 * workers * threads, None)
-    server, netloc = start_gunicorn(workers, threads, log)
+    server, port = start_gunicorn(
+        ["--workers", str(workers), "--threads", str(threads)], os.environ.copy(), log
+    )
+    netloc = f"127.0.0.1:{port}"
     try:
         warm = min(CLIENTS, 2 * workers * threads)
         opened, _cpu = run_clients(_open, netloc, warm_people, warm)

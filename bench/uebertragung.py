@@ -18,14 +18,12 @@ CHROMIUM=/path/to/chromium for another browser binary.
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from _common import PRODUKTION, ROOT, free_port, fresh_database, prepare
+from _common import PRODUKTION, ROOT, fresh_database, prepare, start_gunicorn, stop_gunicorn
 
 sys.path.insert(0, str(ROOT))
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -43,45 +41,6 @@ def _production_env(tmp: str) -> dict:
         STATIC_ROOT=os.path.join(tmp, "static"),
     )
     return env
-
-
-def start_gunicorn(env: dict, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "netzwerk.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    # localhost, not 127.0.0.1: production's cookies are Secure, which Chrome keeps over plain
-    # HTTP for localhost only.
-    url = f"http://localhost:{port}"
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            sys.exit(f"gunicorn startet nicht:\n{log.read()[-3000:]}")
-        time.sleep(0.2)
-    return server, url
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
 
 
 class Netzmitschnitt:
@@ -243,7 +202,10 @@ def _main(tmp: str) -> None:
     from playwright.sync_api import sync_playwright
 
     log = tempfile.NamedTemporaryFile("w+", prefix="uebertragung-bench-gunicorn-", suffix=".log")
-    server, base = start_gunicorn(env, log)
+    server, port = start_gunicorn(["--workers", "2"], env, log)
+    # localhost, not 127.0.0.1: production's cookies are Secure, which Chrome keeps over plain
+    # HTTP for localhost only.
+    base = f"http://localhost:{port}"
     results, failed = [], False
     try:
         with sync_playwright() as playwright:
